@@ -1,0 +1,5 @@
+"""``python -m geomap`` runs the command line."""
+
+from geomap.cli import app
+
+app()

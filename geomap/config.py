@@ -1,0 +1,221 @@
+"""Settings: read once at the edge, passed down to each stage as a value.
+
+Precedence, highest first: keyword arguments (CLI flags) > ``GEOMAP_*``
+environment variables (``GEOMAP_TEMPORAL__WINDOW_DAYS=10``) > ``config.toml``
+> the defaults below. Unknown keys are errors, never ignored.
+
+Examples
+--------
+>>> s = Settings.load(None, temporal={"window_days": 10})
+>>> s.temporal.window_days
+10
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+from geomap.errors import ConfigError
+
+__all__ = [
+    "AggregateSettings",
+    "EventsSettings",
+    "GazetteerSettings",
+    "GeocoderSettings",
+    "GeoparseSettings",
+    "IngestSettings",
+    "RenderSettings",
+    "Settings",
+    "TemporalSettings",
+    "config_id",
+]
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class IngestSettings(_Section):
+    """How documents are found and read."""
+
+    extensions: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
+    max_bytes: int = Field(50_000_000, gt=0, description="larger files are refused")
+    encodings: tuple[str, ...] = ("utf-8-sig", "utf-16", "cp1251", "latin-1")
+    dates: dict[str, date] = Field(
+        default_factory=dict, description="publication date per file name, overriding the header"
+    )
+    text_field: str = "text"
+    title_field: str = "title"
+    date_field: str = "date"
+    source_field: str = "source"
+    url_field: str = "url"
+    id_field: str = "id"
+
+
+class GazetteerSettings(_Section):
+    """Where the bundled gazetteer lives and what else to load into it."""
+
+    path: Path = ROOT / "data" / "gazetteer"
+    user_file: Path | None = Field(None, description="CSV or TOML of extra places and aliases")
+    world: bool = Field(True, description="load the world's cities, not only the core")
+    cache_dir: Path | None = Field(None, description="default: <path>/cache")
+
+
+class GeocoderSettings(_Section):
+    """The opt-in online fallback (geopy Nominatim); off by default."""
+
+    online: bool = False
+    user_agent: str = "geomap"
+    min_delay_seconds: float = Field(1.0, ge=1.0)
+    timeout: float = 10.0
+    cache_file: Path | None = None
+
+
+class GeoparseSettings(_Section):
+    """Finding place names and choosing among homonyms."""
+
+    fuzzy: bool = True
+    fuzzy_threshold: float = Field(80.0, ge=50.0, le=100.0)
+    focus_country: str | None = Field(None, description="ISO alpha-2; default: inferred per document")
+    on_unresolved: Literal["drop", "warn", "raise"] = "drop"
+
+
+class TemporalSettings(_Section):
+    """Dating events against the publication date."""
+
+    window_days: int = Field(30, ge=0, description="older events are background")
+    on_undated: Literal["null", "drop"] = "null"
+
+
+class EventsSettings(_Section):
+    """Telling event places from context places."""
+
+    min_score: float = Field(0.5, ge=0.0, le=1.0)
+
+
+class AggregateSettings(_Section):
+    """Per place, per day and spread."""
+
+    include_background: bool = False
+
+
+class RenderSettings(_Section):
+    """Which outputs to write and how they look."""
+
+    title: str = "geomap: where and when unrest happened"
+    html: bool = True
+    png: bool = True
+    gpkg: bool = True
+    csv: bool = True
+    report: bool = True
+    online_tiles: bool = Field(False, description="offer OSM/CartoDB tiles as extra base layers")
+    boundaries: Path = ROOT / "data" / "boundaries"
+
+
+class Settings(BaseSettings):
+    """Every setting geomap reads, one sub-model per stage."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="GEOMAP_",
+        env_nested_delimiter="__",
+        extra="forbid",
+        frozen=True,
+    )
+
+    out: Path = Path("outputs")
+    ingest: IngestSettings = IngestSettings()
+    gazetteer: GazetteerSettings = GazetteerSettings()
+    geocoder: GeocoderSettings = GeocoderSettings()
+    geoparse: GeoparseSettings = GeoparseSettings()
+    temporal: TemporalSettings = TemporalSettings()
+    events: EventsSettings = EventsSettings()
+    aggregate: AggregateSettings = AggregateSettings()
+    render: RenderSettings = RenderSettings()
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Flags, then environment, then the TOML file named at load time."""
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls))
+
+    @classmethod
+    def load(cls, config_file: str | Path | None = None, **overrides: Any) -> Settings:
+        """Build settings from ``config_file`` (if any), the environment and ``overrides``.
+
+        Raises :class:`~geomap.errors.ConfigError` naming the file, the key and,
+        where it can be found, the line.
+        """
+        path = Path(config_file) if config_file is not None else None
+        toml_text = ""
+        if path is not None:
+            try:
+                toml_text = path.read_text(encoding="utf-8")
+                tomllib.loads(toml_text)
+            except FileNotFoundError as err:
+                raise ConfigError(path, "config file not found") from err
+            except (OSError, UnicodeDecodeError) as err:
+                raise ConfigError(path, f"cannot read config file ({err})") from err
+            except tomllib.TOMLDecodeError as err:
+                raise ConfigError(path, f"malformed TOML: {err}") from err
+        bound = type(cls.__name__, (cls,), {"model_config": {**cls.model_config, "toml_file": path}})
+        try:
+            return bound(**overrides)
+        except ValidationError as err:
+            raise ConfigError(path or "settings", _explain(err, toml_text)) from err
+
+    def stamp(self) -> str:
+        """A short id of these settings: reruns with the same id are comparable."""
+        return config_id(self)
+
+
+def config_id(settings: BaseModel) -> str:
+    """``sha256`` of the settings as sorted JSON, first 8 hex digits.
+
+    Examples
+    --------
+    >>> len(config_id(Settings.load(None)))
+    8
+    """
+    data = settings.model_dump(mode="json")
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
+
+
+def _explain(err: ValidationError, toml_text: str) -> str:
+    first = err.errors()[0]
+    key = ".".join(str(p) for p in first["loc"])
+    leaf = str(first["loc"][-1]) if first["loc"] else ""
+    line = _line_of(leaf, toml_text)
+    where = f" (line {line})" if line else ""
+    if first["type"] == "extra_forbidden":
+        return f"unknown key '{key}'{where}"
+    return f"invalid value for '{key}'{where}: {first['msg']}"
+
+
+def _line_of(key: str, text: str) -> int | None:
+    if not key or not text:
+        return None
+    pattern = re.compile(rf"^\s*{re.escape(key)}\s*=", re.MULTILINE)
+    found = pattern.search(text)
+    return text.count("\n", 0, found.start()) + 1 if found else None
