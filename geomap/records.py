@@ -13,6 +13,7 @@ Examples
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
@@ -59,6 +60,20 @@ class Place:
         """Longitude in degrees (WGS84)."""
         return self.lon
 
+    def distance_km(self, other: Place) -> float:
+        """Great-circle (haversine) distance to ``other`` in kilometres.
+
+        Examples
+        --------
+        >>> a = Place("x:1", "A", 0.0, 0.0, "city", "XX")
+        >>> round(a.distance_km(Place("x:2", "B", 0.0, 1.0, "city", "XX")), 1)
+        111.2
+        """
+        la1, la2 = math.radians(self.lat), math.radians(other.lat)
+        dl = math.radians(other.lon - self.lon)
+        x = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin(dl / 2) ** 2
+        return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(x)))
+
 
 @dataclass(frozen=True, slots=True)
 class Document:
@@ -85,7 +100,8 @@ class Mention:
 
     ``start``/``end`` are character offsets into ``Document.text`` so that
     ``doc.text[m.start:m.end] == m.surface``; ``sentence_start``/``sentence_end``
-    bound the sentence quoted as evidence.
+    bound the sentence quoted as evidence. ``method`` is how the name was
+    found: "exact", "fuzzy" or "deictic" ("the country", "nationwide").
     """
 
     doc: str
@@ -100,6 +116,8 @@ class Mention:
     paragraph: int = 0
     method: str = "exact"
     score: float = 1.0
+    focus: str | None = None
+    """The country the document is about (ISO alpha-2), as geoparse inferred it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,259 @@
+"""Events: tell the places where unrest happened from the places merely named.
+
+A mention is an event place when its clause reports an unrest event there
+(English and Russian cues), and context when the place is foreign to the
+story, locates another place, is compared, is a border, an origin, or is the
+country named without a nationwide measure. Event types follow ACLED's
+taxonomy.
+
+Examples
+--------
+>>> event_types_in("Police fired tear gas at protesters who set fire to the akimat.")
+('arson', 'protest', 'security_response')
+>>> acled_type(("protest", "security_response"))
+('Protests', 'Protest with intervention')
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date
+
+from geomap.config import EventsSettings
+from geomap.records import DatedMention, Document, Event, Mention, Place, TimeRef
+
+__all__ = ["acled_type", "extract_events", "event_types_in", "is_event_mention"]
+
+# Each short type and the words that report it, English and Russian stems.
+_CUES: dict[str, str] = {
+    "protest": r"protest\w*|demonstrat\w*|rall(?:y|ies|ied)|took to the streets?|take to the streets?|"
+    r"march(?:ed|es|ers)\b|sit-ins?|picket\w*|strik(?:e|es|ing|ers)\b|gather(?:ed|ing|ings)?\b|"
+    r"crowds?\b|yurts|митинг\w*|протест\w*|акци\w+ протеста|демонстрант\w*|забастов\w*|бастую\w*|"
+    r"вышли на (?:улиц|площад|акци)\w*|собрал\w*|пикет\w*",
+    "riot": r"riot\w*|unrest|violen(?:t|ce)|storm(?:ed|ing|s)?\b|broke into|break into|rampag\w*|"
+    r"chaos|attack(?:ed|s|ing)?\b|seiz(?:ed|e|ing)|occupied|knocked down|torn down|toppl\w*|"
+    r"беспоряд\w*|погром\w*|штурм\w*|захват\w*|ворвал\w*|снесли",
+    "clash": r"clash\w*|scuffl\w*|fought|fighting|столкновени\w*|стычк\w*",
+    "arson": r"fires?\b|set fire|set on fire|ablaze|burn(?:ed|t|ing)\b|torch\w*|in flames|arson|"
+    r"подожг\w*|поджог\w*|горит|горел\w*|пожар\w*",
+    "looting": r"loot\w*|ransack\w*|pillag\w*|мародер\w*|мародёр\w*|разграб\w*",
+    "shooting": r"shots?\b|gunfire|gunshots?|shooting|live (?:ammunition|rounds)|explosions?|"
+    r"выстрел\w*|стрельб\w*|взрыв\w*",
+    "security_response": r"tear gas|stun grenades?|flash[- ]?bang\w*|water cannons?|rubber bullets|"
+    r"dispers(?:ed|e)|security forces|riot police|troops|national guard|counter-terrorist|"
+    r"слезоточив\w*|светошумов\w*|водомет\w*|разогнал\w*|разгон\w*|силовик\w*",
+    "emergency": r"state of emergency|emergency (?:regime|rule)|martial law|"
+    r"чрезвычайн\w+ положени\w*|режим\w* чп|режим\w* чрезвычайн\w*",
+    "curfew": r"curfews?|комендантск\w+ час\w*",
+    "internet_shutdown": r"internet\b[^.]{0,60}?(?:off|shut|cut|block|outage|down|disrupt|unavailable)\w*|"
+    r"(?:shut|cut|turned|switched)\w* (?:off|down) (?:the )?internet|social networks? (?:were |was )?blocked|"
+    r"internet (?:power )?outages?|mobile (?:phone )?networks? (?:are |were )?cut|"
+    r"отключ\w+ интернет\w*|интернет\w* отключ\w*",
+    "arrest": r"arrest\w*|detain\w*|detention|задержа\w*|арест\w*",
+}
+_CUE_PATTERNS = {t: re.compile(rf"(?<!\w)(?:{p})", re.IGNORECASE) for t, p in _CUES.items()}
+_MEASURES = frozenset({"emergency", "curfew", "internet_shutdown"})
+_NATIONWIDE = re.compile(
+    r"nationwide|across the country|throughout the country|whole country|entire country|"
+    r"the country(?:'s)?\b|по всей стране|в стране|всей стране|extended",
+    re.I,
+)
+# The place is named for comparison, history, origin, border or as a speaker.
+_CONTEXT_BEFORE = re.compile(
+    r"(?:such as|like|including countries|border(?:s|ing)? with|shares? [\w,() -]{0,40}border with|"
+    r"from|flights? (?:from|to)|arrived (?:from|in)|compared (?:with|to)|than in|"
+    r"встреч\w* с|из)\s+(?:the\s+)?(?:[\w-]+\s+(?:and|и)\s+)?$",
+    re.I,
+)
+_SPEAKER_AFTER = re.compile(
+    r"^[\w\s,()'’-]{0,80}?\b(?:said|says|urged|called on|accused|considers|warned|appealed|"
+    r"stated|condemned|expressed|sent|offered|заявил\w*|призвал\w*)\b",
+    re.I,
+)
+_LOCATIVE_BEFORE = re.compile(
+    r"(?:\bin|\bat|\bnear|\bacross|\bthroughout|\bв|\bво|\bна|\bпод)\s+(?:the\s+)?(?:city|town|village|"
+    r"capital|region|province|oblast|centre|center|center of|streets of|square in|города|городе)?\s*(?:of\s+)?$",
+    re.I,
+)
+
+
+def event_types_in(sentence: str) -> tuple[str, ...]:
+    """The short event types a sentence reports, sorted.
+
+    Examples
+    --------
+    >>> event_types_in("A curfew was imposed and the internet was shut down.")
+    ('curfew', 'internet_shutdown')
+    >>> event_types_in("The minister met the ambassador.")
+    ()
+    """
+    return tuple(sorted(t for t, p in _CUE_PATTERNS.items() if p.search(sentence)))
+
+
+def acled_type(types: Sequence[str]) -> tuple[str, str]:
+    """ACLED ``(event_type, sub_event_type)`` for a set of short types.
+
+    Examples
+    --------
+    >>> acled_type(("riot", "looting"))
+    ('Riots', 'Violent demonstration')
+    >>> acled_type(("emergency",))
+    ('Strategic developments', 'Other')
+    """
+    kinds = set(types)
+    if kinds & {"riot", "clash", "arson"} or ("looting" in kinds and "protest" in kinds):
+        return "Riots", "Violent demonstration"
+    if "protest" in kinds:
+        if "shooting" in kinds:
+            return "Protests", "Excessive force against protesters"
+        if kinds & {"security_response", "arrest"}:
+            return "Protests", "Protest with intervention"
+        return "Protests", "Peaceful protest"
+    if "looting" in kinds:
+        return "Strategic developments", "Looting/property destruction"
+    if "shooting" in kinds:
+        return "Violence against civilians", "Attack"
+    if "arrest" in kinds:
+        return "Strategic developments", "Arrests"
+    return "Strategic developments", "Other"
+
+
+def is_event_mention(mention: Mention, text: str, focus: str | None, siblings: Sequence[Mention] = ()) -> tuple[str, ...]:
+    """The event types that make ``mention`` an event place, or ``()`` for context.
+
+    ``siblings`` are the other mentions of the document, used to see whether
+    a region only locates a city named just before it.
+    """
+    types = event_types_in(mention.sentence)
+    if not types:
+        return ()
+    place = mention.place
+    before = text[max(mention.sentence_start, mention.start - 60) : mention.start]
+    after = text[mention.end : min(mention.sentence_end, mention.end + 100)]
+    if _CONTEXT_BEFORE.search(before):
+        return ()
+    if place.kind == "country":
+        return _country_types(mention, types, before, siblings)
+    if focus and place.country != focus:
+        # A foreign place is an event place only where the clause puts the event in it.
+        if not _LOCATIVE_BEFORE.search(before) or _SPEAKER_AFTER.match(after):
+            return ()
+    if place.kind == "region" and _locates_a_city(mention, text, siblings):
+        return ()
+    if _SPEAKER_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before) and place.kind != "region":
+        # "X said …": a speaker, unless the event words sit in the same clause as X.
+        clause = re.split(r"\b(?:said|says|that)\b", after, maxsplit=1)[0]
+        if not event_types_in(before + mention.surface + clause):
+            return ()
+    return types
+
+
+def _country_types(mention: Mention, types: tuple[str, ...], before: str, siblings: Sequence[Mention]) -> tuple[str, ...]:
+    measures = tuple(t for t in types if t in _MEASURES)
+    if not measures:
+        return ()
+    sentence = mention.sentence
+    if mention.method == "deictic" or _NATIONWIDE.search(sentence):
+        return measures
+    # Measures placed in named cities or regions are theirs, not the country's.
+    local = [
+        m for m in siblings
+        if m.sentence_start == mention.sentence_start and m.place.kind not in ("country",) and m is not mention
+    ]
+    if local:
+        return ()
+    return measures if _LOCATIVE_BEFORE.search(before) else ()
+
+
+def _locates_a_city(region: Mention, text: str, siblings: Sequence[Mention]) -> bool:
+    """"Zhanaozen in the Mangystau region": the region only says where the city is."""
+    for m in siblings:
+        if m is region or m.place.kind in ("region", "country") or m.sentence_start != region.sentence_start:
+            continue
+        if m.end <= region.start and region.start - m.end <= 45:
+            gap = text[m.end : region.start]
+            if re.fullmatch(r"[\s,]*(?:(?:in|of|и|,)\s+)?(?:the\s+)?(?:oil-rich\s+|western\s+|southern\s+|"
+                            r"northern\s+|eastern\s+|[\w-]+\s+)?", gap, re.I) or re.fullmatch(
+                r"[\s\w,]*", gap
+            ) and m.place.admin1_id and m.place.admin1_id == region.place.admin1_id:
+                return True
+    return False
+
+
+def extract_events(doc: Document, dated: Sequence[DatedMention], cfg: EventsSettings) -> list[Event]:
+    """One Event per (place, date) the document reports unrest at.
+
+    Parameters
+    ----------
+    doc : Document
+        The article (title, source, URL are copied onto each event).
+    dated : sequence of DatedMention
+        Mentions with their dates, from :func:`geomap.temporal.date_mentions`.
+    cfg : EventsSettings
+        ``min_score``: fuzzy mentions below it are never event places.
+
+    Returns
+    -------
+    list of Event
+        Sorted by place and date; undated events have ``date=None``.
+    """
+    mentions = [d.mention for d in dated]
+    focus = _focus(mentions)
+    by_place: dict[str, list[tuple[DatedMention, tuple[str, ...]]]] = {}
+    places: dict[str, Place] = {}
+    for d in dated:
+        m = d.mention
+        if m.score < cfg.min_score:
+            continue
+        types = is_event_mention(m, doc.text, focus, mentions)
+        if types:
+            by_place.setdefault(m.place.place_id, []).append((d, types))
+            places[m.place.place_id] = m.place
+    events: list[Event] = []
+    for pid, items in by_place.items():
+        events.extend(_events_for_place(doc, places[pid], items))
+    events.sort(key=lambda e: (e.place.name, e.date or date.min, e.place.place_id))
+    return events
+
+
+def _focus(mentions: Sequence[Mention]) -> str | None:
+    for m in mentions:
+        if m.focus:
+            return m.focus
+    countries = Counter(m.place.country for m in mentions if m.place.kind != "country")
+    countries.update(m.place.country for m in mentions if m.place.kind == "country")
+    return max(sorted(countries), key=lambda c: countries[c]) if countries else None
+
+
+def _events_for_place(
+    doc: Document, place: Place, items: list[tuple[DatedMention, tuple[str, ...]]]
+) -> list[Event]:
+    types = tuple(sorted({t for _, ts in items for t in ts}))
+    evidence = tuple(dict.fromkeys(d.mention.sentence for d, _ in items))
+    by_date: dict[date, TimeRef] = {}
+    background = True
+    for d, _ in items:
+        if d.background:
+            continue
+        background = False
+        for ref in d.dates:
+            kept = by_date.get(ref.date)
+            if kept is None or _BASIS_RANK[ref.basis] < _BASIS_RANK[kept.basis]:
+                by_date[ref.date] = ref
+    event_type, sub_event_type = acled_type(types)
+    common = dict(
+        doc=doc.name, place=place, event_types=types, evidence=evidence, event_type=event_type,
+        sub_event_type=sub_event_type, title=doc.title, source=doc.source, url=doc.url,
+        mentions=len(items), background=background,
+    )
+    if not by_date:
+        return [Event(date=None, **common)]
+    return [
+        Event(date=day, end_date=ref.end, date_precision=ref.precision, date_basis=ref.basis, **common)
+        for day, ref in sorted(by_date.items())
+    ]
+
+
+_BASIS_RANK = {"explicit": 0, "relative": 1, "carried": 2, "publication": 3}
