@@ -181,9 +181,26 @@ class Settings(BaseSettings):
                 raise ConfigError(path, f"malformed TOML: {err}") from err
         bound = type(cls.__name__, (cls,), {"model_config": {**cls.model_config, "toml_file": path}})
         try:
-            return bound(**overrides)
+            settings = bound(**overrides)
         except ValidationError as err:
             raise ConfigError(path or "settings", _explain(err, toml_text)) from err
+        return settings._anchored(path.resolve().parent if path is not None else Path.cwd())
+
+    def _anchored(self, base: Path) -> Settings:
+        """Resolve relative data paths against the config file's folder, as users expect."""
+        sections = {}
+        for name in type(self).model_fields:
+            section = getattr(self, name)
+            if not isinstance(section, BaseModel):
+                continue
+            update = {
+                key: base / value
+                for key in type(section).model_fields
+                if isinstance(value := getattr(section, key), Path) and not value.is_absolute()
+            }
+            if update:
+                sections[name] = section.model_copy(update=update)
+        return self.model_copy(update=sections) if sections else self
 
     def stamp(self) -> str:
         """A short id of these settings: reruns with the same id are comparable."""

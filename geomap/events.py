@@ -28,7 +28,7 @@ __all__ = ["acled_type", "extract_events", "event_types_in", "is_event_mention"]
 
 # Each short type and the words that report it, English and Russian stems.
 _CUES: dict[str, str] = {
-    "protest": r"protest\w*|demonstrat\w*|rall(?:y|ies|ied)|took to the streets?|take to the streets?|"
+    "protest": r"protest\w*|demonstrat\w*|spread(?:s|ing)? (?:to|across|into)|rall(?:y|ies|ied)|took to the streets?|take to the streets?|"
     r"march(?:ed|es|ers)\b|sit-ins?|picket\w*|strik(?:e|es|ing|ers)\b|gather(?:ed|ing|ings)?\b|"
     r"crowds?\b|yurts|митинг\w*|протест\w*|акци\w+ протеста|демонстрант\w*|забастов\w*|бастую\w*|"
     r"вышли на (?:улиц|площад|акци)\w*|собрал\w*|пикет\w*",
@@ -126,8 +126,8 @@ def is_event_mention(mention: Mention, text: str, focus: str | None, siblings: S
     ``siblings`` are the other mentions of the document, used to see whether
     a region only locates a city named just before it.
     """
-    types = event_types_in(mention.sentence)
-    if not types:
+    types = event_types_in(_clause_context(mention, text))
+    if not types or (mention.method != "implicit" and _is_dateline(mention, text)):
         return ()
     place = mention.place
     before = text[max(mention.sentence_start, mention.start - 60) : mention.start]
@@ -150,6 +150,17 @@ def is_event_mention(mention: Mention, text: str, focus: str | None, siblings: S
     return types
 
 
+def _clause_context(mention: Mention, text: str) -> str:
+    """The sentence, or for a fragment of a few words ("Alma-Ata…") the sentences around it."""
+    sentence = mention.sentence
+    if len(sentence.split()) > 3:
+        return sentence
+    para_start = text.rfind("\n", 0, mention.sentence_start) + 1
+    para_end = text.find("\n", mention.sentence_end)
+    para_end = len(text) if para_end < 0 else para_end
+    return text[max(para_start, mention.sentence_start - 200) : min(para_end, mention.sentence_end + 200)]
+
+
 def _country_types(mention: Mention, types: tuple[str, ...], before: str, siblings: Sequence[Mention]) -> tuple[str, ...]:
     measures = tuple(t for t in types if t in _MEASURES)
     if not measures:
@@ -168,18 +179,31 @@ def _country_types(mention: Mention, types: tuple[str, ...], before: str, siblin
 
 
 def _locates_a_city(region: Mention, text: str, siblings: Sequence[Mention]) -> bool:
-    """"Zhanaozen in the Mangystau region": the region only says where the city is."""
+    """"Zhanaozen in the Mangystau region": the region only says where the city just named is."""
     for m in siblings:
         if m is region or m.place.kind in ("region", "country") or m.sentence_start != region.sentence_start:
             continue
-        if m.end <= region.start and region.start - m.end <= 45:
-            gap = text[m.end : region.start]
-            if re.fullmatch(r"[\s,]*(?:(?:in|of|и|,)\s+)?(?:the\s+)?(?:oil-rich\s+|western\s+|southern\s+|"
-                            r"northern\s+|eastern\s+|[\w-]+\s+)?", gap, re.I) or re.fullmatch(
-                r"[\s\w,]*", gap
-            ) and m.place.admin1_id and m.place.admin1_id == region.place.admin1_id:
-                return True
+        if (
+            m.end <= region.start
+            and region.start - m.end <= 60
+            and m.place.admin1_id is not None
+            and m.place.admin1_id == region.place.admin1_id
+            and not event_types_in(text[m.end : region.start])
+        ):
+            return True
     return False
+
+
+def _is_dateline(mention: Mention, text: str) -> bool:
+    """"ALMATY (AFP) –", "(UTV | Almaty, Kazakhstan) –": where the story was filed, not where it happened."""
+    para_start = text.rfind("\n", 0, mention.start) + 1
+    lead = text[para_start : mention.start]
+    tail = text[mention.end : mention.end + 40]
+    if len(lead) > 25 or not re.fullmatch(r"[\s(]*(?:[\w .]{1,15}\|\s*)?(?:[\w .-]+,\s*)?", lead):
+        return False
+    return bool(re.match(r"[\s,\w.]{0,20}(?:\([A-Z][\w ]{1,15}\)|\))?\s*[–—-]\s", tail)) and (
+        mention.surface.isupper() or "(" in lead or "(" in tail[:25]
+    )
 
 
 def extract_events(doc: Document, dated: Sequence[DatedMention], cfg: EventsSettings) -> list[Event]:
@@ -211,6 +235,10 @@ def extract_events(doc: Document, dated: Sequence[DatedMention], cfg: EventsSett
         if types:
             by_place.setdefault(m.place.place_id, []).append((d, types))
             places[m.place.place_id] = m.place
+    # A place named only through implicit mentions is not an event place.
+    by_place = {
+        pid: items for pid, items in by_place.items() if any(d.mention.method != "implicit" for d, _ in items)
+    }
     events: list[Event] = []
     for pid, items in by_place.items():
         events.extend(_events_for_place(doc, places[pid], items))

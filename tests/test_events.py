@@ -125,3 +125,37 @@ def test_undated_event_has_null_date():
 )
 def test_acled_taxonomy(types, expected):
     assert acled_type(types) == expected
+
+
+def test_dateline_city_is_not_an_event_place_by_itself():
+    doc = document("ALMATY (Wire) – Protesters clashed with police in Aktau on Tuesday.")
+    got = extract_events(doc, [dated(mention(doc, "ALMATY", ALMATY), D5), dated(mention(doc, "Aktau", AKTAU), D5)], CFG)
+    assert places(got) == ["Aktau"]
+
+
+def test_fragment_sentence_takes_cues_from_its_neighbours():
+    doc = document("The protests spread to other cities. Alma-Ata… Looting and attacks on shops began.")
+    got = extract_events(doc, [dated(mention(doc, "Alma-Ata", ALMATY), D5)], CFG)
+    assert places(got) == ["Almaty"] and "looting" in got[0].event_types
+
+
+def _implicit(doc, sentence_text, place):
+    from geomap.records import Mention
+    start = doc.text.index(sentence_text)
+    return Mention(doc.name, "", start, start, place, (place,), sentence_text, start, start + len(sentence_text),
+                   0, method="implicit", score=0.6, focus="KZ")
+
+
+def test_implicit_mention_adds_dates_to_an_event_place():
+    doc = document("Protesters stormed the akimat in Almaty. Shots rang out overnight.")
+    ms = [dated(mention(doc, "Almaty", ALMATY), D5), dated(_implicit(doc, "Shots rang out overnight.", ALMATY),
+                                                              date(2022, 1, 4), D5, basis="relative")]
+    got = extract_events(doc, ms, CFG)
+    assert [(e.place.name, e.date) for e in got] == [("Almaty", date(2022, 1, 4)), ("Almaty", D5)]
+    assert "shooting" in got[0].event_types
+
+
+def test_implicit_mention_alone_makes_no_event_place():
+    doc = document("The minister visited Aktau. Shots rang out overnight.")
+    ms = [dated(mention(doc, "Aktau", AKTAU), D5), dated(_implicit(doc, "Shots rang out overnight.", AKTAU), D5)]
+    assert extract_events(doc, ms, CFG) == []
