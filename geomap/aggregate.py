@@ -4,9 +4,11 @@ Examples
 --------
 >>> from datetime import date
 >>> from geomap.config import AggregateSettings
+>>> from geomap.records import Place
 >>> z = Place("geonames:607610", "Zhanaozen", 43.34116, 52.86192, "city", "KZ", admin1_id="KZ-MAN")
 >>> a = Place("geonames:610612", "Aktau", 43.66105, 51.17392, "city", "KZ", admin1_id="KZ-MAN")
->>> ev = [Event("d1", z, date(2022, 1, 2), ("protest",), ("s",)), Event("d1", a, date(2022, 1, 3), ("protest",), ("s",))]
+>>> ev = [Event("d1", z, date(2022, 1, 2), ("protest",), ("s",)),
+...       Event("d1", a, date(2022, 1, 3), ("protest",), ("s",))]
 >>> agg = aggregate(ev, AggregateSettings())
 >>> [p.place.name for p in agg.places], agg.spread[0].origin.name
 (['Zhanaozen', 'Aktau'], 'Zhanaozen')
@@ -19,7 +21,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from geomap.config import AggregateSettings
-from geomap.records import Aggregates, Event, Place, PlaceSummary, RegionSummary, SpreadLink
+from geomap.records import Aggregates, Event, PlaceSummary, RegionSummary, SpreadLink
 
 __all__ = ["aggregate"]
 

@@ -1,0 +1,97 @@
+"""Render: draw the aggregates as GIS files, an offline interactive map, images and a report.
+
+Render reads records only; it never parses text and never imports a pipeline
+stage. It is the only part of geomap that imports folium, matplotlib or pyogrio.
+
+Output names are fixed: ``events.geojson``, ``places.geojson``,
+``spread.geojson``, ``regions.geojson``, ``geomap.gpkg``, ``events.csv``,
+``map.html``, ``map_fragment.html``, ``spread.png``, ``spread.svg``,
+``timeline.png`` and ``report.html``.
+
+Examples
+--------
+>>> import tempfile
+>>> from geomap.config import RenderSettings
+>>> out = Path(tempfile.mkdtemp())
+>>> cfg = RenderSettings(html=False, png=False, gpkg=False, report=False)
+>>> [p.name for p in write_outputs(Aggregates((), (), ()), cfg, out, {"version": "0.1.0"})]
+['events.geojson', 'places.geojson', 'spread.geojson', 'regions.geojson', 'events.csv']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from geomap.config import RenderSettings
+from geomap.errors import OutputError
+from geomap.records import Aggregates
+from geomap.render._common import stamp
+from geomap.render._io import write_bytes, write_text
+from geomap.render.geojson import (
+    dumps,
+    event_features,
+    feature_collection,
+    place_features,
+    region_features,
+    spread_features,
+)
+from geomap.render.html_map import build_map, fragment_html, map_html
+from geomap.render.report import report_html
+from geomap.render.static import figure_bytes, spread_figure, timeline_figure
+from geomap.render.tables import events_csv, to_geodataframes, write_gpkg
+
+__all__ = ["build_map", "to_geodataframes", "write_outputs"]
+
+
+def write_outputs(
+    agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapping[str, Any]
+) -> list[Path]:
+    """Write every output ``cfg`` asks for into ``out`` and return their paths, in a fixed order.
+
+    GeoJSON files are always written; ``cfg.gpkg``, ``cfg.csv``, ``cfg.html``,
+    ``cfg.png`` and ``cfg.report`` switch the others. Each file is written
+    atomically. Data files carry ``provenance`` (minus its ``generated`` time)
+    as a top-level ``"geomap"`` block, so reruns are byte-identical.
+
+    Raises
+    ------
+    OutputError
+        When ``out`` cannot be created or a file cannot be written.
+    """
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(out, f"cannot create the output folder ({err.strerror or err})") from err
+    block = stamp(provenance)
+    written: list[Path] = []
+    for name, features in (
+        ("events.geojson", event_features(agg)),
+        ("places.geojson", place_features(agg)),
+        ("spread.geojson", spread_features(agg)),
+        ("regions.geojson", region_features(agg, cfg)),
+    ):
+        written.append(write_text(out / name, dumps(feature_collection(features, block))))
+    if cfg.gpkg:
+        written.append(write_gpkg(to_geodataframes(agg, cfg), out / "geomap.gpkg"))
+    if cfg.csv:
+        written.append(write_text(out / "events.csv", events_csv(agg, cfg)))
+    if cfg.html:
+        m = build_map(agg, cfg, provenance)
+        written.append(write_text(out / "map.html", map_html(m)))
+        written.append(write_text(out / "map_fragment.html", fragment_html(m)))
+    images: dict[str, bytes] = {}
+    if cfg.png or cfg.report:
+        spread = spread_figure(agg, cfg, provenance)
+        timeline = timeline_figure(agg, cfg, provenance)
+        images = {"spread.png": figure_bytes(spread, "png"), "timeline.png": figure_bytes(timeline, "png")}
+        if cfg.png:
+            written.append(write_bytes(out / "spread.png", images["spread.png"]))
+            written.append(write_bytes(out / "spread.svg", figure_bytes(spread, "svg")))
+            written.append(write_bytes(out / "timeline.png", images["timeline.png"]))
+    if cfg.report:
+        links = [p.name for p in written]
+        written.append(write_text(out / "report.html", report_html(agg, cfg, provenance, images, links)))
+    return written

@@ -1,0 +1,432 @@
+"""Geoparse: find the place names in a document and resolve each to a place.
+
+One pass of the gazetteer's automaton over the normalised text finds every
+known name; capitalised tokens the automaton missed are tried against the
+focus country's names with a fuzzy, transliteration-aware match. Homonyms are
+resolved by the document's focus country, the name's kind (a city before a
+region unless the text says region), population and nearness to the other
+places in the text.
+
+Examples
+--------
+>>> translit_key("Zanautzen"), translit_key("Zhanaozen")
+('zanauzen', 'zanaozen')
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from rapidfuzz import fuzz
+
+from geomap.config import GeoparseSettings
+from geomap.errors import GazetteerError
+from geomap.records import Document, Mention, Place
+from geomap.text import Sentence, normalize, sentences
+
+__all__ = ["find_mentions", "focus_country", "translit_key"]
+
+
+class _Gazetteer(Protocol):
+    def scan(self, normalized_text: str): ...
+    def candidates(self, key: str) -> tuple[Place, ...]: ...
+    def is_common_word(self, key: str) -> bool: ...
+    def fuzzy(self, token: str, *, country: str, limit: int = 3, threshold: float = 80): ...
+    def country(self, iso2: str) -> Place | None: ...
+
+
+# Words after a name that make it a region ("Mangystau region", "Алматинской области").
+_REGION_CUE = re.compile(
+    r"^[\s,]*(?:regions?|oblasts?|oblys|provinces?|област\w*|облыс\w*|край|краю|districts?|rayons?|район\w*)\b",
+    re.IGNORECASE,
+)
+_REGION_WORD = re.compile(r"\b(?:region|oblast|oblys|province|област|облыс|district|rayon|район)", re.I)
+# Plural cue closing a list: "in Alma-Ata, Almaty and Mangistau regions".
+_LIST_REGIONS = re.compile(
+    r"^(?:[\s,]*(?:and|и|or)?\s*[A-ZА-ЯЁ][\w'’.-]+){0,8}?\s+(?:[Rr]egions|[Oo]blasts|[Pp]rovinces|областях|областей)\b"
+)
+_CITY_CUE_AFTER = re.compile(r"^[\s,]*(?:city|town|village|город\w*|посел\w*)\b", re.I)
+_CITY_CUE_BEFORE = re.compile(r"(?:city|town|village|capital|города?|городе|село|поселке)\s+(?:of\s+)?$", re.I)
+_PLACE_CUE_BEFORE = re.compile(
+    r"(?:\b(?:in|at|near|from|across|around|outside|inside|в|во|из|на|под|около|города?|city of|town of|"
+    r"village of|capital of|streets of)\s+(?:the\s+)?)$",
+    re.IGNORECASE,
+)
+# "Atameken, a business lobby group, …": an appositive says the name is an organisation's.
+_ORG_APPOSITIVE = re.compile(
+    r"^,\s+(?:a|an|the)\s+(?:[\w-]+\s+){0,5}?(?:group|company|firm|agency|organi[sz]ation|party|movement|"
+    r"channel|newspaper|website|portal|outlet|bank|association|lobby|union|network|broadcaster|station|"
+    r"operator|producer|monitor|service)\b",
+    re.IGNORECASE,
+)
+# Capitalised words that start clauses and never make a name with the next word.
+_FUNCTION_WORDS = frozenset(
+    """a an the in on at of to from by for with and or but as it its this that these those
+    he she they we you i his her their our my is was were are be been has have had do does did
+    not no yes so if then than when while where which who whom whose what why how after before
+    since until during about over under between into onto upon also later earlier meanwhile
+    however although though because yet still only even just all some many most more much
+    several both each every other another such there here now today yesterday tonight
+    mr mrs ms dr president minister police according said says reported report
+    в во на из и а но с со к по от до за у о об при для что как это его ее их он она они
+    """.split()
+)
+# Endings of Slavic, Kazakh and Armenian surnames ("Tokayev", "Temodnov", "Kuanyshuly").
+_SURNAME = re.compile(r"(?:ov|ev|ova|eva|yev|yeva|enko|yan|ian|sky|ski|skaya|ovich|evich|uly|kyzy)$")
+_TITLE_BEFORE = re.compile(
+    r"(?:president|minister|mr|mrs|ms|dr|chief|leader|mayor|governor|akim|general|colonel|"
+    r"spokesman|spokeswoman|director|chairman|head|deputy|named|journalist|blogger|"
+    r"президент|министр|аким|глава)\.?\s+$",
+    re.I,
+)
+_DEICTIC = re.compile(
+    r"\b(?:nationwide|across the country|throughout the country|all over the country|"
+    r"the whole country|the entire country|the country(?:'s)?|по всей стране|в стране|всей страны)\b",
+    re.I,
+)
+_CAP_TOKEN = re.compile(r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’]*(?:[-\s][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’]*)?")
+
+_TRANSLIT = (
+    ("dzh", "z"), ("zh", "z"), ("j", "z"), ("kh", "h"), ("q", "k"), ("sch", "s"), ("sh", "s"),
+    ("ch", "c"), ("tz", "z"), ("ts", "c"), ("ck", "k"), ("y", "i"), ("w", "v"), ("ou", "u"),
+    ("oe", "o"), ("ae", "a"), ("ue", "u"), ("ph", "f"), ("'", ""), (" ", ""),
+)
+
+
+def translit_key(name: str) -> str:
+    """Fold transliteration variants (zh/j, kh/h, q/k, y/i, tz/z …) and doubled letters.
+
+    Machine translation and competing romanisations garble the same name in
+    these ways; comparing folded keys lets a fuzzy match see through them.
+
+    Examples
+    --------
+    >>> translit_key("Dzhambul") == translit_key("Zhambul")
+    True
+    """
+    key = normalize(name)
+    for old, new in _TRANSLIT:
+        key = key.replace(old, new)
+    return re.sub(r"(.)\1+", r"\1", key)
+
+
+@dataclass(slots=True)
+class _Hit:
+    start: int
+    end: int
+    key: str
+    candidates: tuple[Place, ...]
+    method: str
+    score: float
+    region_cue: bool = False
+    city_cue: bool = False
+
+
+def find_mentions(doc: Document, gazetteer: _Gazetteer, cfg: GeoparseSettings) -> list[Mention]:
+    """Every place mention in ``doc``, resolved, in text order.
+
+    Parameters
+    ----------
+    doc : Document
+        The article; offsets in the result point into ``doc.text``.
+    gazetteer : Gazetteer
+        Any object with the :class:`geomap.gazetteer.Gazetteer` interface.
+    cfg : GeoparseSettings
+        Fuzzy matching switch and threshold, focus country, unresolved policy.
+
+    Returns
+    -------
+    list of Mention
+        Sorted by ``start``; ``doc.text[m.start:m.end] == m.surface``.
+    """
+    text = doc.text
+    if not text.strip():
+        return []
+    norm = normalize(text)
+    sents = sentences(text)
+    found = _exact_hits(text, norm, gazetteer)
+    focus = cfg.focus_country or focus_country([h.candidates for h in found])
+    country = gazetteer.country(focus) if focus else None
+    ethnonym = normalize(country.name) if country is not None else ""
+    hits = [h for h in found if _plausible(h, text, focus) and not _is_ethnonym(h.key, ethnonym)]
+    if cfg.fuzzy and focus:
+        # Tokens overlapping a known name, even one dropped above, are not garbled names.
+        hits += _fuzzy_hits(text, found, gazetteer, focus, cfg, ethnonym)
+        hits.sort(key=lambda h: h.start)
+    resolved = _resolve(hits, text, focus)
+    mentions = [_to_mention(doc, h, place, sents, focus) for h, place in resolved]
+    if country is not None:
+        mentions += _deictic_mentions(doc, text, mentions, country, sents)
+    mentions += _implicit_mentions(doc, mentions, sents, focus)
+    mentions.sort(key=lambda m: (m.start, m.end))
+    if cfg.on_unresolved == "raise" and not mentions and text.strip():
+        raise GazetteerError(doc.name, "no place could be resolved (geoparse.on_unresolved = 'raise')")
+    return mentions
+
+
+def focus_country(candidate_sets: Sequence[Sequence[Place]]) -> str | None:
+    """The country a text is about: the most named country, by its places.
+
+    A name with one candidate counts fully for that candidate's country; an
+    ambiguous name counts only through a country it shares with every reading.
+
+    Examples
+    --------
+    >>> kz = Place("geonames:1", "Kazakhstan", 48.0, 68.0, "country", "KZ")
+    >>> ru = Place("geonames:2", "Moscow", 55.7, 37.6, "city", "RU", population=10_000_000)
+    >>> focus_country([[kz], [kz], [ru]])
+    'KZ'
+    """
+    votes: Counter[str] = Counter()
+    for cands in candidate_sets:
+        countries = {p.country for p in cands}
+        if len(countries) == 1:
+            votes[next(iter(countries))] += 1.0
+        elif cands:
+            top = max(cands, key=lambda p: p.population)
+            if top.population >= 100_000 and all(
+                p is top or p.population * 20 < top.population for p in cands
+            ):
+                votes[top.country] += 0.5
+    if not votes:
+        return None
+    return max(sorted(votes), key=lambda c: votes[c])
+
+
+def _exact_hits(text: str, norm: str, gazetteer: _Gazetteer) -> list[_Hit]:
+    raw = sorted(gazetteer.scan(norm), key=lambda m: (m[0], -(m[1] - m[0])))
+    hits: list[_Hit] = []
+    last_end = -1
+    for start, end, key in raw:
+        if start < last_end:
+            continue
+        cands = gazetteer.candidates(key)
+        if not cands:
+            continue
+        surface = text[start:end]
+        if not surface[:1].isupper():
+            continue
+        if gazetteer.is_common_word(key) and not _has_place_cue(text, start, end):
+            continue
+        hits.append(_Hit(start, end, key, cands, "exact", 1.0))
+        last_end = end
+    for h in hits:
+        after = text[h.end : h.end + 40]
+        h.region_cue = bool(_REGION_CUE.match(after) or _REGION_WORD.search(h.key) or _LIST_REGIONS.match(after))
+        h.city_cue = bool(_CITY_CUE_AFTER.match(after) or _CITY_CUE_BEFORE.search(text[max(0, h.start - 20) : h.start]))
+    return hits
+
+
+def _has_place_cue(text: str, start: int, end: int) -> bool:
+    before = text[max(0, start - 25) : start]
+    after = text[end : end + 30]
+    return bool(_PLACE_CUE_BEFORE.search(before) or _REGION_CUE.match(after) or _CITY_CUE_AFTER.match(after))
+
+
+def _plausible(hit: _Hit, text: str, focus: str | None) -> bool:
+    """Drop names that are parts of people's or organisations' names, and foreign hamlets."""
+    if _in_person_name(text, hit.start, hit.end) or _ORG_APPOSITIVE.match(text[hit.end : hit.end + 80]):
+        return False
+    if focus is None:
+        return True
+    major = [
+        p for p in hit.candidates
+        if p.country == focus or p.kind in ("country", "region") or p.population >= 100_000
+    ]
+    if major:
+        hit.candidates = tuple(major)
+        return True
+    return _has_place_cue(text, hit.start, hit.end)
+
+
+def _is_ethnonym(key: str, country_key: str) -> bool:
+    """"Kazakh", "Uzbek": the people or language, named by the start of their country's name.
+
+    GeoNames lists some of these as alternate names of towns; in news text
+    they are adjectives ("Kazakh protesters"), never places.
+    """
+    stem = key.rstrip("s")
+    return len(stem) >= 4 and stem != country_key and country_key.startswith(stem)
+
+
+def _in_person_name(text: str, start: int, end: int) -> bool:
+    """Part of a person's or organisation's name: "Nursultan Nazarbayev", "Sputnik Kazakhstan"."""
+    nxt = re.match(r"[ \u00a0]([A-ZА-ЯЁ][a-zа-яё]+)", text[end : end + 30])
+    if nxt and " " not in text[start:end].strip():
+        word = nxt.group(1)
+        if word.lower() not in _FUNCTION_WORDS and _SURNAME.search(word.lower()):
+            return True
+    prev = re.search(r"(?:^|[^\w'’.,;:!?()\[\]\n-])([A-ZА-ЯЁ][a-zа-яё]+) $", text[max(0, start - 30) : start])
+    if prev and prev.group(1).lower() not in _FUNCTION_WORDS:
+        if not _sentence_initial(text, start - len(prev.group(1)) - 1):
+            return True
+    return bool(_TITLE_BEFORE.search(text[max(0, start - 30) : start]))
+
+
+def _fuzzy_hits(
+    text: str, hits: list[_Hit], gazetteer: _Gazetteer, focus: str, cfg: GeoparseSettings, ethnonym: str = ""
+) -> list[_Hit]:
+    taken = [(h.start, h.end) for h in hits]
+    out: list[_Hit] = []
+    for m in _CAP_TOKEN.finditer(text):
+        start, end = m.start(), m.end()
+        token = m.group()
+        if any(s < end and start < e for s, e in taken):
+            continue
+        words = token.replace("-", " ").split()
+        if len(token) < 5 or words[0].lower() in _FUNCTION_WORDS:
+            continue
+        if _SURNAME.search(normalize(words[-1])) or _TITLE_BEFORE.search(text[max(0, start - 30) : start]):
+            continue
+        if _sentence_initial(text, start) and "-" not in token and not _has_place_cue(text, start, end):
+            # Sentence-initial capitals are mostly ordinary words; hyphenated ones are names.
+            continue
+        best = _best_fuzzy(token, gazetteer, focus, cfg.fuzzy_threshold)
+        if best is None or _is_ethnonym(normalize(token), ethnonym):
+            continue
+        place, score = best
+        hit = _Hit(start, end, normalize(token), (place,), "fuzzy", score / 100.0)
+        after = text[end : end + 40]
+        hit.region_cue = bool(_REGION_CUE.match(after)) or place.kind == "region"
+        out.append(hit)
+        taken.append((start, end))
+    return out
+
+
+def _best_fuzzy(token: str, gazetteer: _Gazetteer, focus: str, threshold: float) -> tuple[Place, float] | None:
+    key = translit_key(token)
+    best: tuple[Place, float] | None = None
+    for place, name, _ in gazetteer.fuzzy(token, country=focus, limit=10, threshold=max(50.0, threshold - 25)):
+        other = translit_key(name)
+        if not other or other[0] != key[0]:
+            continue
+        score = fuzz.ratio(key, other)
+        if score < threshold:
+            continue
+        rank = (score, place.population)
+        if best is None or rank > (best[1], best[0].population):
+            best = (place, score)
+    return best
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start]
+    return start == 0 or bool(re.search(r"(?:[.!?]\s+|\n\s*|^\s*)$", before))
+
+
+def _resolve(hits: list[_Hit], text: str, focus: str | None) -> list[tuple[_Hit, Place]]:
+    """Choose one candidate per hit; then revisit homonyms by nearness to the others."""
+    first = [(h, _rank(h, focus, None)) for h in hits]
+    anchors = [p for h, p in first if len(h.candidates) == 1 and p.kind != "country"]
+    out = []
+    for h, place in first:
+        if len(h.candidates) > 1 and anchors:
+            place = _rank(h, focus, anchors)
+        out.append((h, place))
+    return out
+
+
+def _rank(hit: _Hit, focus: str | None, anchors: list[Place] | None) -> Place:
+    def score(p: Place) -> float:
+        s = math.log10(p.population + 10)
+        if focus and p.country == focus:
+            s += 3.0
+        if p.kind == "country":
+            s += 1.0
+        if p.kind == "region":
+            s += 4.0 if hit.region_cue else -4.0
+        elif hit.region_cue and not hit.city_cue:
+            s -= 2.0
+        if anchors:
+            near = min(p.distance_km(a) for a in anchors)
+            s += 2.0 * max(0.0, 1.0 - near / 1500.0)
+        return s
+
+    return max(hit.candidates, key=lambda p: (score(p), p.place_id))
+
+
+def _sentence_of(sents: list[Sentence], offset: int) -> Sentence | None:
+    lo, hi = 0, len(sents) - 1
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        s = sents[mid]
+        if offset < s.start:
+            hi = mid - 1
+        elif offset >= s.end:
+            lo = mid + 1
+        else:
+            return s
+    return None
+
+
+def _to_mention(doc: Document, hit: _Hit, place: Place, sents: list[Sentence], focus: str | None) -> Mention:
+    s = _sentence_of(sents, hit.start)
+    return Mention(
+        doc=doc.name,
+        surface=doc.text[hit.start : hit.end],
+        start=hit.start,
+        end=hit.end,
+        place=place,
+        candidates=hit.candidates,
+        sentence=s.text if s else doc.text[hit.start : hit.end],
+        sentence_start=s.start if s else hit.start,
+        sentence_end=s.end if s else hit.end,
+        paragraph=s.paragraph if s else 0,
+        method=hit.method,
+        score=hit.score,
+        focus=focus,
+    )
+
+
+def _implicit_mentions(
+    doc: Document, mentions: list[Mention], sents: list[Sentence], focus: str | None
+) -> list[Mention]:
+    """A sentence that names no place inherits the last place named earlier in its paragraph.
+
+    "In Almaty the internet was cut. Shots rang out overnight." The second
+    sentence happened in Almaty too; the events stage uses such mentions only
+    to add dates and types to places that are event places on their own.
+    """
+    named = {m.sentence_start for m in mentions}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out = []
+    i = 0
+    last: Mention | None = None
+    for s in sents:
+        while i < len(ordered) and ordered[i].start < s.start:
+            if ordered[i].place.kind != "country":
+                last = ordered[i]
+            i += 1
+        if last is not None and last.paragraph != s.paragraph:
+            last = None
+        if last is None or s.start in named:
+            continue
+        out.append(
+            Mention(
+                doc=doc.name, surface="", start=s.start, end=s.start, place=last.place, candidates=(last.place,),
+                sentence=s.text, sentence_start=s.start, sentence_end=s.end, paragraph=s.paragraph,
+                method="implicit", score=0.6, focus=focus,
+            )
+        )
+    return out
+
+
+def _deictic_mentions(
+    doc: Document, text: str, mentions: list[Mention], country: Place, sents: list[Sentence]
+) -> list[Mention]:
+    """"nationwide", "the country": references to the focus country without its name."""
+    named = {(m.sentence_start, m.place.place_id) for m in mentions}
+    out = []
+    for m in _DEICTIC.finditer(text):
+        s = _sentence_of(sents, m.start())
+        if s is None or (s.start, country.place_id) in named:
+            continue
+        hit = _Hit(m.start(), m.end(), normalize(m.group()), (country,), "deictic", 0.8)
+        out.append(_to_mention(doc, hit, country, sents, country.country))
+        named.add((s.start, country.place_id))
+    return out
