@@ -37,12 +37,53 @@ from geomap.render.geojson import (
     region_features,
     spread_features,
 )
-from geomap.render.html_map import build_map, fragment_html, map_html
-from geomap.render.report import report_html
-from geomap.render.static import figure_bytes, spread_figure, timeline_figure
-from geomap.render.tables import events_csv, to_geodataframes, write_gpkg
 
-__all__ = ["build_map", "to_geodataframes", "write_outputs"]
+__all__ = ["build_map", "to_geodataframes", "write_events", "write_outputs"]
+
+# folium, matplotlib and geopandas take seconds to import: they load only when
+# a map, an image or a GeoPackage is asked for, so `geomap extract` stays fast.
+
+
+def build_map(agg: Aggregates, cfg: RenderSettings, provenance: Mapping[str, Any]) -> Any:
+    """The interactive folium map, every asset inlined (see :mod:`geomap.render.html_map`)."""
+    from geomap.render.html_map import build_map as _build
+
+    return _build(agg, cfg, provenance)
+
+
+def to_geodataframes(agg: Aggregates, cfg: RenderSettings) -> dict[str, Any]:
+    """Events, places, spread and regions as GeoDataFrames (see :mod:`geomap.render.tables`)."""
+    from geomap.render.tables import to_geodataframes as _frames
+
+    return _frames(agg, cfg)
+
+
+def write_events(agg: Aggregates, out: Path, provenance: Mapping[str, Any]) -> list[Path]:
+    """Write ``events.geojson`` and ``events.jsonl`` (one GeoJSON feature per line) into ``out``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> out = Path(tempfile.mkdtemp())
+    >>> [p.name for p in write_events(Aggregates((), (), ()), out, {"version": "0.1.0"})]
+    ['events.geojson', 'events.jsonl']
+    """
+    out = _folder(out)
+    features = event_features(agg)
+    lines = "".join(dumps(f).replace("\n", "") + "\n" for f in features)
+    return [
+        write_text(out / "events.geojson", dumps(feature_collection(features, stamp(provenance)))),
+        write_text(out / "events.jsonl", lines),
+    ]
+
+
+def _folder(out: Path) -> Path:
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise OutputError(out, f"cannot create the output folder ({err.strerror or err})") from err
+    return out
 
 
 def write_outputs(
@@ -60,11 +101,7 @@ def write_outputs(
     OutputError
         When ``out`` cannot be created or a file cannot be written.
     """
-    out = Path(out)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as err:
-        raise OutputError(out, f"cannot create the output folder ({err.strerror or err})") from err
+    out = _folder(out)
     block = stamp(provenance)
     written: list[Path] = []
     for name, features in (
@@ -75,15 +112,23 @@ def write_outputs(
     ):
         written.append(write_text(out / name, dumps(feature_collection(features, block))))
     if cfg.gpkg:
+        from geomap.render.tables import write_gpkg
+
         written.append(write_gpkg(to_geodataframes(agg, cfg), out / "geomap.gpkg"))
     if cfg.csv:
+        from geomap.render.tables import events_csv
+
         written.append(write_text(out / "events.csv", events_csv(agg, cfg)))
     if cfg.html:
+        from geomap.render.html_map import fragment_html, map_html
+
         m = build_map(agg, cfg, provenance)
         written.append(write_text(out / "map.html", map_html(m)))
         written.append(write_text(out / "map_fragment.html", fragment_html(m)))
     images: dict[str, bytes] = {}
     if cfg.png or cfg.report:
+        from geomap.render.static import figure_bytes, spread_figure, timeline_figure
+
         spread = spread_figure(agg, cfg, provenance)
         timeline = timeline_figure(agg, cfg, provenance)
         images = {"spread.png": figure_bytes(spread, "png"), "timeline.png": figure_bytes(timeline, "png")}
@@ -92,6 +137,8 @@ def write_outputs(
             written.append(write_bytes(out / "spread.svg", figure_bytes(spread, "svg")))
             written.append(write_bytes(out / "timeline.png", images["timeline.png"]))
     if cfg.report:
+        from geomap.render.report import report_html
+
         links = [p.name for p in written]
         written.append(write_text(out / "report.html", report_html(agg, cfg, provenance, images, links)))
     return written

@@ -1,0 +1,200 @@
+"""Engines: run the per-document text stages one by one, on every core, or on Dask.
+
+Documents stream through: at most a few batches per worker are in flight, so
+memory stays flat however large the corpus. Every engine yields results in
+input order, which keeps outputs identical whichever engine ran.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import lru_cache
+from itertools import chain, islice
+from pathlib import Path
+from typing import Any
+
+from geomap.config import GazetteerSettings, Settings
+from geomap.errors import GeomapError, OutputError
+from geomap.events import extract_events
+from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.geoparse import find_mentions
+from geomap.records import Document, Event
+from geomap.temporal import date_mentions
+
+__all__ = ["Outcome", "process_document", "process_stream"]
+
+Outcome = tuple[Document | GeomapError, list[Event]]
+_BATCH = 64
+
+
+def process_document(doc: Document, gazetteer: Gazetteer, settings: Settings) -> list[Event]:
+    """Run the text stages on one document: mentions, dates, events."""
+    mentions = find_mentions(doc, gazetteer, settings.geoparse)
+    dated = date_mentions(doc, mentions, settings.temporal)
+    return extract_events(doc, dated, settings.events)
+
+
+def process_stream(
+    items: Iterable[Document | GeomapError],
+    settings: Settings,
+    gazetteer: Gazetteer,
+) -> Iterator[Outcome]:
+    """Events for each document (errors pass through with no events), in input order."""
+    cache = _Cache(settings, gazetteer) if settings.engine.cache else None
+    jobs = settings.engine.jobs or os.cpu_count() or 1
+    iterator = iter(items)
+    head = list(islice(iterator, _BATCH + 1))
+    items = chain(head, iterator)
+    if settings.engine.kind == "dask":
+        runner: Callable[[list[Document]], Any] = _DaskRunner(settings, jobs)
+    elif jobs > 1 and len(head) > _BATCH:
+        # Worker processes each load the gazetteer: worth it only beyond one batch.
+        runner = _PoolRunner(settings, jobs)
+    else:
+        runner = None  # type: ignore[assignment]
+    if runner is None:
+        for item in items:
+            if isinstance(item, GeomapError):
+                yield item, []
+                continue
+            events = cache.get(item) if cache else None
+            if events is None:
+                events = process_document(item, gazetteer, settings)
+                if cache:
+                    cache.put(item, events)
+            yield item, events
+        return
+    with runner:
+        yield from _batched(items, runner, cache, jobs)
+
+
+def _batched(items, runner, cache, jobs) -> Iterator[Outcome]:
+    pending: deque[tuple[list[tuple[Any, list[Event] | None]], Future | None]] = deque()
+    iterator = iter(items)
+    while True:
+        while len(pending) < 2 * jobs:
+            batch = [
+                (item, None if isinstance(item, GeomapError) or cache is None else cache.get(item))
+                for item in islice(iterator, _BATCH)
+            ]
+            if not batch:
+                break
+            todo = [item for item, hit in batch if hit is None and not isinstance(item, GeomapError)]
+            pending.append((batch, runner.submit(todo) if todo else None))
+        if not pending:
+            return
+        batch, future = pending.popleft()
+        computed = iter(future.result() if future is not None else ())
+        for item, hit in batch:
+            if isinstance(item, GeomapError):
+                yield item, []
+            elif hit is not None:
+                yield item, hit
+            else:
+                events = next(computed)
+                if cache:
+                    cache.put(item, events)
+                yield item, events
+
+
+@lru_cache(maxsize=2)
+def _worker_gazetteer(cfg: GazetteerSettings) -> Gazetteer:
+    # One load per worker process, reused for every batch it runs.
+    return load_gazetteer(cfg)
+
+
+def _run_batch(docs: list[Document], settings: Settings) -> list[list[Event]]:
+    gazetteer = _worker_gazetteer(settings.gazetteer)
+    return [process_document(d, gazetteer, settings) for d in docs]
+
+
+class _PoolRunner:
+    def __init__(self, settings: Settings, jobs: int) -> None:
+        self._settings = settings
+        self._pool = ProcessPoolExecutor(max_workers=jobs)
+
+    def submit(self, docs: list[Document]) -> Future:
+        return self._pool.submit(_run_batch, docs, self._settings)
+
+    def __enter__(self) -> _PoolRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown(cancel_futures=True)
+
+
+class _DaskRunner:
+    def __init__(self, settings: Settings, jobs: int) -> None:
+        try:
+            from dask.distributed import Client, LocalCluster
+        except ImportError as err:
+            raise GeomapError("engine.kind", "the dask engine needs `pip install geomap[dask]`") from err
+        self._settings = settings
+        address = settings.engine.scheduler
+        self._cluster = None if address else LocalCluster(
+            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+        )
+        self._client = Client(address or self._cluster)
+
+    def submit(self, docs: list[Document]) -> Future:
+        return self._client.submit(_run_batch, docs, self._settings, pure=False)
+
+    def __enter__(self) -> _DaskRunner:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+class _Cache:
+    """Events per document, keyed by its content and every setting that shapes them."""
+
+    def __init__(self, settings: Settings, gazetteer: Gazetteer) -> None:
+        self._dir = Path(settings.engine.cache_dir or Path(settings.out) / ".cache")
+        shaping = {k: settings.model_dump(mode="json")[k] for k in ("geoparse", "temporal", "events")}
+        self._salt = f"{gazetteer.sha}:{sorted(shaping.items())}:{_code_version()}"
+
+    def _path(self, doc: Document) -> Path:
+        h = hashlib.sha256(self._salt.encode())
+        for part in (doc.name, doc.text, str(doc.published), doc.title or "", doc.source or "", doc.url or ""):
+            h.update(b"\0" + part.encode("utf-8", "surrogatepass"))
+        key = h.hexdigest()
+        return self._dir / key[:2] / f"{key}.pickle"
+
+    def get(self, doc: Document) -> list[Event] | None:
+        path = self._path(doc)
+        try:
+            with path.open("rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+    def put(self, doc: Document, events: list[Event]) -> None:
+        path = self._path(doc)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL))
+            os.replace(tmp, path)
+        except OSError as err:
+            raise OutputError(path.parent, f"cannot write the document cache ({err.strerror})") from err
+
+
+@lru_cache(maxsize=1)
+def _code_version() -> str:
+    """A hash of the text stages' source, so a code change invalidates cached events."""
+    import geomap.events
+    import geomap.geoparse
+    import geomap.temporal
+
+    h = hashlib.sha256()
+    for module in (geomap.geoparse, geomap.temporal, geomap.events):
+        h.update(Path(module.__file__).read_bytes())
+    return h.hexdigest()[:12]

@@ -1,0 +1,196 @@
+"""The pipeline: ingest → geoparse → temporal → events → aggregate → render.
+
+This is the only module that knows every stage; each stage is a plain
+function over records and gets its own settings as a value.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from geomap.aggregate import aggregate
+from geomap.config import Settings
+from geomap.engine import process_document, process_stream
+from geomap.errors import GeomapError, InputError
+from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.ingest import expand_inputs, iter_documents
+from geomap.records import Aggregates, Document, Event
+
+__all__ = ["RunResult", "extract", "process_document", "provenance", "run"]
+
+
+@dataclass
+class RunResult:
+    """What a run produced: the aggregates, the files written and what was skipped.
+
+    ``events``, ``places`` and ``regions`` are GeoDataFrames and ``map`` is the
+    folium map (it displays inline in Jupyter); they are built on first use.
+    """
+
+    aggregates: Aggregates
+    settings: Settings
+    provenance: dict[str, Any]
+    outputs: list[Path] = field(default_factory=list)
+    documents: int = 0
+    skipped: list[GeomapError] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    _frames: dict[str, Any] | None = field(default=None, repr=False)
+
+    def _frame(self, name: str) -> Any:
+        if self._frames is None:
+            from geomap.render import to_geodataframes
+
+            self._frames = to_geodataframes(self.aggregates, self.settings.render)
+        return self._frames[name]
+
+    @property
+    def events(self) -> Any:
+        """One row per event report (GeoDataFrame, EPSG:4326)."""
+        return self._frame("events")
+
+    @property
+    def places(self) -> Any:
+        """One row per place with first and last dates (GeoDataFrame)."""
+        return self._frame("places")
+
+    @property
+    def regions(self) -> Any:
+        """Region polygons with their first day of unrest (GeoDataFrame)."""
+        return self._frame("regions")
+
+    @property
+    def map(self) -> Any:
+        """The interactive folium map."""
+        from geomap.render import build_map
+
+        return build_map(self.aggregates, self.settings.render, self.provenance)
+
+    def summary(self) -> str:
+        """One line: documents, skipped, events, places, days, seconds."""
+        agg = self.aggregates
+        span = f", {agg.days[0]} to {agg.days[-1]}" if agg.days else ""
+        return (
+            f"{self.documents} documents read, {len(self.skipped)} skipped, {len(agg.events)} events at "
+            f"{len(agg.places)} places over {len(agg.days)} days{span} in {self.seconds:.1f} s"
+        )
+
+
+def provenance(settings: Settings, gazetteer: Gazetteer) -> dict[str, Any]:
+    """The stamp every output carries, so reruns can be compared."""
+    try:
+        release = version("geomap")
+    except PackageNotFoundError:  # a source tree that was never installed
+        release = "0.0.0"
+    return {"version": release, "config_id": settings.stamp(), "gazetteer_sha": gazetteer.sha}
+
+
+def run(
+    inputs: str | Path | Sequence[str | Path],
+    settings: Settings | None = None,
+    *,
+    config_file: str | Path | None = None,
+    write: bool = True,
+    on_document: Callable[[Document | GeomapError, int], None] | None = None,
+    **overrides: Any,
+) -> RunResult:
+    """Read articles, find where and when unrest happened, write the outputs.
+
+    Parameters
+    ----------
+    inputs : path, glob or sequence of them
+        Files, folders (every supported file inside) or globs.
+    settings : Settings, optional
+        Built by the caller (the CLI does); otherwise loaded from ``config_file``,
+        the ``GEOMAP_*`` environment and ``overrides`` (e.g. ``out="maps"``,
+        ``temporal={"window_days": 10}``).
+    write : bool
+        Write the output files into ``settings.out``.
+    on_document : callable, optional
+        Called after each document (or skipped file) with the running count;
+        the CLI drives its progress bar with it.
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    InputError
+        When no input could be read at all.
+    """
+    result = _read(inputs, settings, config_file, on_document, overrides)
+    if write:
+        from geomap.render import write_outputs
+
+        result.outputs = write_outputs(
+            result.aggregates, result.settings.render, Path(result.settings.out), result.provenance
+        )
+    result.seconds = time.perf_counter() - result.seconds
+    return result
+
+
+def extract(
+    inputs: str | Path | Sequence[str | Path],
+    settings: Settings | None = None,
+    *,
+    config_file: str | Path | None = None,
+    on_document: Callable[[Document | GeomapError, int], None] | None = None,
+    **overrides: Any,
+) -> RunResult:
+    """Run the text stages only and write ``events.geojson`` and ``events.jsonl``.
+
+    For pipelines and corpora too large to map at once: no map, no images.
+    Takes the same arguments as :func:`run`.
+    """
+    from geomap.render import write_events
+
+    result = _read(inputs, settings, config_file, on_document, overrides)
+    result.outputs = write_events(result.aggregates, Path(result.settings.out), result.provenance)
+    result.seconds = time.perf_counter() - result.seconds
+    return result
+
+
+def _read(
+    inputs: str | Path | Sequence[str | Path],
+    settings: Settings | None,
+    config_file: str | Path | None,
+    on_document: Callable[[Document | GeomapError, int], None] | None,
+    overrides: dict[str, Any],
+) -> RunResult:
+    started = time.perf_counter()
+    if settings is None:
+        settings = Settings.load(config_file, **overrides)
+    if isinstance(inputs, (str, Path)):
+        inputs = [inputs]
+    paths = expand_inputs(inputs, settings.ingest)
+    gazetteer = load_gazetteer(settings.gazetteer)
+    events: list[Event] = []
+    documents = 0
+    skipped: list[GeomapError] = []
+    notices: list[str] = []
+    for item, found in process_stream(iter_documents(paths, settings.ingest), settings, gazetteer):
+        if isinstance(item, GeomapError):
+            if settings.engine.strict:
+                raise item
+            skipped.append(item)
+        else:
+            documents += 1
+            if item.encoding not in ("utf-8", "utf-8-sig", "ascii"):
+                notices.append(f"{item.path or item.name}: read as {item.encoding}")
+            events.extend(found)
+        if on_document is not None:
+            on_document(item, documents + len(skipped))
+    if documents == 0:
+        names = ", ".join(str(p) for p in inputs)
+        reason = skipped[0].message if skipped else "no documents found"
+        raise InputError(names, f"no input could be read ({reason})")
+    agg = aggregate(events, settings.aggregate)
+    stamp = provenance(settings, gazetteer)
+    # seconds holds the start time until the caller has written the outputs.
+    return RunResult(agg, settings, stamp, documents=documents, skipped=skipped, notices=notices, seconds=started)
