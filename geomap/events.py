@@ -28,7 +28,8 @@ __all__ = ["acled_type", "extract_events", "event_types_in", "is_event_mention"]
 
 # Each short type and the words that report it, English and Russian stems.
 _CUES: dict[str, str] = {
-    "protest": r"protest\w*|demonstrat\w*|spread(?:s|ing)? (?:to|across|into)|rall(?:y|ies|ied)|took to the streets?|take to the streets?|"
+    "protest": r"protest\w*|demonstrat\w*|spread(?:s|ing)? (?:to|across|into)|rall(?:y|ies|ied)|"
+    r"took to the streets?|take to the streets?|"
     r"march(?:ed|es|ers)\b|sit-ins?|picket\w*|strik(?:e|es|ing|ers)\b|gather(?:ed|ing|ings)?\b|"
     r"crowds?\b|yurts|митинг\w*|протест\w*|акци\w+ протеста|демонстрант\w*|забастов\w*|бастую\w*|"
     r"вышли на (?:улиц|площад|акци)\w*|собрал\w*|пикет\w*",
@@ -120,7 +121,9 @@ def acled_type(types: Sequence[str]) -> tuple[str, str]:
     return "Strategic developments", "Other"
 
 
-def is_event_mention(mention: Mention, text: str, focus: str | None, siblings: Sequence[Mention] = ()) -> tuple[str, ...]:
+def is_event_mention(
+    mention: Mention, text: str, focus: str | None, siblings: Sequence[Mention] = ()
+) -> tuple[str, ...]:
     """The event types that make ``mention`` an event place, or ``()`` for context.
 
     ``siblings`` are the other mentions of the document, used to see whether
@@ -161,7 +164,9 @@ def _clause_context(mention: Mention, text: str) -> str:
     return text[max(para_start, mention.sentence_start - 200) : min(para_end, mention.sentence_end + 200)]
 
 
-def _country_types(mention: Mention, types: tuple[str, ...], before: str, siblings: Sequence[Mention]) -> tuple[str, ...]:
+def _country_types(
+    mention: Mention, types: tuple[str, ...], before: str, siblings: Sequence[Mention]
+) -> tuple[str, ...]:
     measures = tuple(t for t in types if t in _MEASURES)
     if not measures:
         return ()

@@ -5,8 +5,19 @@ import pytest
 from geomap.config import EventsSettings
 from geomap.events import acled_type, event_types_in, extract_events
 from tests.fixtures.records import (
-    AKTAU, AKTOBE, ALMATY, GEORGIA, KAZAKHSTAN, MANGYSTAU, MOSCOW, RUSSIA, UKRAINE, ZHANAOZEN,
-    dated, document, mention,
+    AKTAU,
+    AKTOBE,
+    ALMATY,
+    GEORGIA,
+    KAZAKHSTAN,
+    MANGYSTAU,
+    MOSCOW,
+    RUSSIA,
+    UKRAINE,
+    ZHANAOZEN,
+    dated,
+    document,
+    mention,
 )
 
 CFG = EventsSettings()
