@@ -182,7 +182,9 @@ def _read(
         else:
             documents += 1
             if item.encoding not in ("utf-8", "utf-8-sig", "ascii"):
-                notices.append(f"{item.path or item.name}: read as {item.encoding}")
+                notice = f"{item.path or item.name}: read as {item.encoding}"
+                if notice not in notices[-1:]:  # once per file, not per JSONL/CSV record
+                    notices.append(notice)
             events.extend(found)
         if on_document is not None:
             on_document(item, documents + len(skipped))
