@@ -72,6 +72,9 @@ class IngestSettings(_Section):
     )
     header_lines: int = Field(15, ge=0, description="non-blank lines at the top searched for a header")
     sidecars: bool = Field(True, description="read <file>.date / .meta.json / .meta.toml next to a file")
+    infer_published: bool = Field(
+        True, description="no date in the header: take the latest full date in the text (basis 'text')"
+    )
     dates: dict[str, date] = Field(
         default_factory=dict, description="publication date per file name, overriding the header"
     )

@@ -28,7 +28,8 @@ The publication date, highest precedence first (``Document.published_basis``):
 (a file next to the input named ``<file>.date`` holding a date or ``unknown``,
 or ``<file>.meta.json`` / ``<file>.meta.toml`` with ``published``, ``title``,
 ``source``, ``url`` keys; the first of these that exists is read), ``field``
-(JSON/CSV) or ``meta`` (HTML), ``header``; otherwise ``unknown``.
+(JSON/CSV) or ``meta`` (HTML), ``header``; otherwise ``text``: the latest
+complete date the body states (``ingest.infer_published``), or ``unknown``.
 
 Examples
 --------
@@ -58,7 +59,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.config import IngestSettings
-from geomap.dates import WEEKDAYS, find_full_date, parse_date
+from geomap.dates import WEEKDAYS, find_full_date, find_full_dates, parse_date
 from geomap.errors import ConfigError, InputError
 from geomap.records import Document
 
@@ -697,6 +698,12 @@ def _compose(
         override = next((cfg.dates[k] for k in override_keys if k in cfg.dates), None)
         if override is not None:
             published, basis = override, "override"
+    if published is None and cfg.infer_published and basis not in ("sidecar", "override"):
+        # An article is published no earlier than the latest full date it states
+        # (photo captions, tweet datelines): the best anchor for "on Wednesday".
+        stated = find_full_dates(body)
+        if stated:
+            published, basis = max(d for d, _, _ in stated), "text"
     return Document(
         name=name,
         text=body,

@@ -49,7 +49,7 @@ def error_for(path: Path, cfg: IngestSettings = CFG) -> InputError:
             date(2022, 1, 5),
             "header",
         ),
-        ("dev_header_unknown.txt", "Steppe Wire: curfew declared in Taraz", "Steppe Wire", None, "unknown"),
+        ("dev_header_unknown.txt", "Steppe Wire: curfew declared in Taraz", "Steppe Wire", date(2022, 1, 6), "text"),
         ("page_dump.txt", "Truck drivers block the highway near Atyrau", None, date(2022, 1, 4), "header"),
         ("pipe_title.txt", "Strikes spread to the oil fields of Tengiz", "Caspian Daily", None, "unknown"),
         ("published_line.txt", "Students march through Shymkent", None, date(2022, 1, 5), "header"),
@@ -65,7 +65,7 @@ def error_for(path: Path, cfg: IngestSettings = CFG) -> InputError:
         ("long_month.txt", "Petropavl residents gather on the main square", None, date(2022, 1, 5), "header"),
         ("updated_only.txt", "Calm returns to the streets of Taraz", None, None, "unknown"),
         ("front_matter.md", "Vigil held in Kostanay", "Tobol Herald", date(2022, 1, 6), "header"),
-        ("deep_date.txt", None, None, None, "unknown"),
+        ("deep_date.txt", None, None, date(2022, 1, 2), "text"),
     ],
 )
 def test_header_forms(name, title, source, published, basis):
@@ -88,10 +88,12 @@ def test_dev_header_leaves_the_body_only():
     assert "Title:" not in doc.text and "Published:" not in doc.text
 
 
-def test_explicit_unknown_is_not_replaced_by_a_date_in_the_body():
+def test_unknown_header_date_is_inferred_from_the_latest_date_in_the_body():
     doc = read_one(ARTICLES / "dev_header_unknown.txt")
     assert "6 January 2022" in doc.text
-    assert doc.published is None
+    assert (doc.published, doc.published_basis) == (date(2022, 1, 6), "text")
+    strict = read_one(ARTICLES / "dev_header_unknown.txt", IngestSettings(infer_published=False))
+    assert (strict.published, strict.published_basis) == (None, "unknown")
 
 
 def test_page_dump_removes_metadata_and_keeps_the_headline_once():
@@ -116,10 +118,12 @@ def test_standalone_date_lines_leave_the_body():
         assert "2022" not in "\n".join(lines[:3]), name
 
 
-def test_a_date_deep_in_the_body_is_not_the_publication_date():
+def test_a_date_in_the_body_is_only_a_fallback_for_the_publication_date():
     doc = read_one(ARTICLES / "deep_date.txt")
     assert "2 January 2022" in doc.text
-    assert doc.published is None
+    assert doc.published_basis == "text"
+    headed = parse_document("Published: 2022-01-09\n\nQueues formed on 2 January 2022.", "h.txt", CFG)
+    assert (headed.published, headed.published_basis) == (date(2022, 1, 9), "header")
 
 
 def test_modified_date_is_never_the_publication_date():
@@ -169,8 +173,8 @@ def test_seed_004_headline_with_site():
     doc = read_one(SEEDS / "004_2ef0dfdfc66f6770.txt")
     assert doc.title == "As the crisis deepens, Kazakh protesters stormed into government offices in Almaty"
     assert doc.source == "Protest News"
-    assert doc.published is None
-    assert doc.published_basis == "unknown"
+    # No header date: its photo captions say "January 5, 2022".
+    assert (doc.published, doc.published_basis) == (date(2022, 1, 5), "text")
     assert doc.text.startswith(doc.title + "\n")
 
 
