@@ -383,28 +383,38 @@ def _to_mention(doc: Document, hit: _Hit, place: Place, sents: list[Sentence], f
     )
 
 
+_IMPLICIT_REACH = 2
+
+
 def _implicit_mentions(
     doc: Document, mentions: list[Mention], sents: list[Sentence], focus: str | None
 ) -> list[Mention]:
-    """A sentence that names no place inherits the last place named earlier in its paragraph.
+    """A sentence that names no place continues the place named just before it.
 
     "In Almaty the internet was cut. Shots rang out overnight." The second
-    sentence happened in Almaty too; the events stage uses such mentions only
-    to add dates and types to places that are event places on their own.
+    sentence happened in Almaty too. The chain runs at most two sentences,
+    within a paragraph, and any sentence that names a place (the country
+    included) restarts it. The events stage uses such mentions only to add
+    dates and types to places that are event places on their own.
     """
-    named = {m.sentence_start for m in mentions}
-    ordered = sorted(mentions, key=lambda m: m.start)
+    by_sentence: dict[int, list[Mention]] = {}
+    for m in mentions:
+        by_sentence.setdefault(m.sentence_start, []).append(m)
     out = []
-    i = 0
     last: Mention | None = None
+    reach = 0
+    paragraph = -1
     for s in sents:
-        while i < len(ordered) and ordered[i].start < s.start:
-            if ordered[i].place.kind != "country":
-                last = ordered[i]
-            i += 1
-        if last is not None and last.paragraph != s.paragraph:
-            last = None
-        if last is None or s.start in named:
+        if s.paragraph != paragraph:
+            last, paragraph = None, s.paragraph
+        named = by_sentence.get(s.start)
+        if named:
+            local = [m for m in named if m.place.kind != "country"]
+            last = max(local, key=lambda m: m.start) if local else None
+            reach = 0
+            continue
+        reach += 1
+        if last is None or reach > _IMPLICIT_REACH:
             continue
         out.append(
             Mention(

@@ -28,8 +28,9 @@ The publication date, highest precedence first (``Document.published_basis``):
 (a file next to the input named ``<file>.date`` holding a date or ``unknown``,
 or ``<file>.meta.json`` / ``<file>.meta.toml`` with ``published``, ``title``,
 ``source``, ``url`` keys; the first of these that exists is read), ``field``
-(JSON/CSV) or ``meta`` (HTML), ``header``; otherwise ``text``: the latest
-complete date the body states (``ingest.infer_published``), or ``unknown``.
+(JSON/CSV) or ``meta`` (HTML), ``header``; otherwise (``ingest.infer_published``)
+``url``, a date in the URL, or ``text``, the latest complete date the body
+states; or ``unknown``.
 
 Examples
 --------
@@ -699,11 +700,7 @@ def _compose(
         if override is not None:
             published, basis = override, "override"
     if published is None and cfg.infer_published and basis not in ("sidecar", "override"):
-        # An article is published no earlier than the latest full date it states
-        # (photo captions, tweet datelines): the best anchor for "on Wednesday".
-        stated = find_full_dates(body)
-        if stated:
-            published, basis = max(d for d, _, _ in stated), "text"
+        published, basis = _inferred_date(url, body) or (None, basis)
     return Document(
         name=name,
         text=body,
@@ -715,6 +712,29 @@ def _compose(
         published_basis=basis,
         encoding=encoding,
     )
+
+
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](\d{1,2})[/-](\d{1,2})(?=[/-]|$)")
+
+
+def _inferred_date(url: str | None, body: str) -> tuple[date, str] | None:
+    """The publication date when no header gives one: from the URL, else the text.
+
+    News URLs often carry the date (``/2022/01/08/``). An article is published
+    no earlier than the latest full date it states (photo captions, tweet
+    datelines), the best remaining anchor for "on Wednesday".
+    """
+    if url:
+        found = _URL_DATE.search(url)
+        if found:
+            try:
+                return date(int(found[1]), int(found[2]), int(found[3])), "url"
+            except ValueError:
+                pass
+    stated = find_full_dates(body)
+    if stated:
+        return max(d for d, _, _ in stated), "text"
+    return None
 
 
 # === header parsing =============================================================================

@@ -134,3 +134,11 @@ def test_translit_key_folds_romanisations():
     assert translit_key("Qyzylorda") == translit_key("Kyzylorda")
     assert translit_key("Janaozen") == translit_key("Zhanaozen")
     assert translit_key("Shymkent") != translit_key("Taraz")
+
+
+def test_implicit_chain_stops_at_a_sentence_naming_a_place_and_after_two_sentences(mini_gazetteer):
+    text = ("Protesters rallied in Aktau. Fuel prices in Kazakhstan doubled. The protests spread.\n"
+            "Crowds met in Almaty. One. Two. Three.")
+    doc = Document("t.txt", text)
+    implicit = [(m.sentence, m.place.name) for m in find_mentions(doc, mini_gazetteer, CFG) if m.method == "implicit"]
+    assert implicit == [("One.", "Almaty"), ("Two.", "Almaty")]

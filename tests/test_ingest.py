@@ -704,3 +704,11 @@ def test_header_patterns_do_not_backtrack(top):
     started = time.perf_counter()
     parse_document(top + "\n\nA rally was held in Aktau, witnesses told reporters on Wednesday.", "b.txt", CFG)
     assert time.perf_counter() - started < 0.5
+
+
+def test_missing_header_date_taken_from_the_url_before_the_text():
+    raw = "Title: Rally\nURL: https://example.org/news/2022/01/07/rally-in-aktau/\n\nOn 2 January 2022 it began."
+    doc = parse_document(raw, "u.txt", CFG)
+    assert (doc.published, doc.published_basis) == (date(2022, 1, 7), "url")
+    raw = "Title: Rally\nURL: https://example.org/news/rally-1234\n\nOn 2 January 2022 it began."
+    assert parse_document(raw, "u.txt", CFG).published_basis == "text"
