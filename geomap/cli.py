@@ -40,7 +40,7 @@ app.add_typer(gazetteer_app, name="gazetteer")
 app.add_typer(config_app, name="config")
 
 _err = Console(stderr=True, highlight=False, soft_wrap=True)
-_out = Console(highlight=False, soft_wrap=True)
+_MAX_NOTICES = 20
 
 ConfigOption = Annotated[
     Path | None,
@@ -136,8 +136,10 @@ def _execute(command: Any, inputs: list[str], config: Path | None, quiet: bool, 
     except GeomapError as err:
         raise _fail(err) from None
     if not quiet:
-        for notice in result.notices:
+        for notice in result.notices[:_MAX_NOTICES]:
             _err.print(f"geomap: {notice}", markup=False)
+        if len(result.notices) > _MAX_NOTICES:
+            _err.print(f"geomap: … and {len(result.notices) - _MAX_NOTICES} more notices", markup=False)
         _err.print(f"geomap: {result.summary()}; wrote {len(result.outputs)} files to {settings.out}/", markup=False)
 
 
@@ -180,7 +182,7 @@ def gazetteer_build(
         manifest = build(out or settings.gazetteer.path)
     except GeomapError as err:
         raise _fail(err) from None
-    _out.print(manifest.to_json(), markup=False)
+    typer.echo(manifest.to_json())
 
 
 @gazetteer_app.command("lookup")
@@ -203,12 +205,11 @@ def gazetteer_lookup(
     if not places:
         _err.print(f"geomap: no place named {name!r}", markup=False)
         raise typer.Exit(1)
-    _out.print("place_id\tname\tlat\tlon\tkind\tpopulation\tregion\tcountry", markup=False)
+    typer.echo("place_id\tname\tlat\tlon\tkind\tpopulation\tregion\tcountry")
     for p in places:
-        _out.print(
+        typer.echo(
             f"{p.place_id}\t{p.name}\t{p.lat:.5f}\t{p.lon:.5f}\t{p.kind}\t{p.population}\t"
-            f"{p.admin1 or '-'}\t{p.country}",
-            markup=False,
+            f"{p.admin1 or '-'}\t{p.country}"
         )
 
 
@@ -219,7 +220,7 @@ def config_show(config: ConfigOption = None) -> None:
         settings = _settings(config)
     except GeomapError as err:
         raise _fail(err) from None
-    _out.print(json.dumps(settings.model_dump(mode="json"), indent=2), markup=False)
+    typer.echo(json.dumps(settings.model_dump(mode="json"), indent=2, ensure_ascii=False))
 
 
 def main() -> None:  # pragma: no cover - console entry for `python -m geomap.cli`

@@ -61,8 +61,9 @@ class IngestSettings(_Section):
     among them wins (ties go to the earlier one).
     """
 
-    extensions: tuple[str, ...] = (
-        ".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".tsv",
+    extensions: tuple[str, ...] = Field(
+        (".txt", ".md", ".html", ".htm", ".json", ".jsonl", ".ndjson", ".csv", ".tsv"),
+        description="files read when a folder is given",
     )
     max_bytes: int = Field(
         50_000_000, gt=0, description="larger files are refused; for JSONL/CSV, larger records"
@@ -78,18 +79,18 @@ class IngestSettings(_Section):
     dates: dict[str, date] = Field(
         default_factory=dict, description="publication date per file name, overriding the header"
     )
-    text_field: str = "text"
-    title_field: str = "title"
-    date_field: str = "date"
-    source_field: str = "source"
-    url_field: str = "url"
-    id_field: str = "id"
+    text_field: str = Field("text", description="JSON/JSONL/CSV field holding the article text")
+    title_field: str = Field("title", description="... the headline")
+    date_field: str = Field("date", description="... the publication date")
+    source_field: str = Field("source", description="... the outlet")
+    url_field: str = Field("url", description="... the address")
+    id_field: str = Field("id", description="... a record id, used in document names (file.jsonl#id)")
 
 
 class GazetteerSettings(_Section):
     """Where the bundled gazetteer lives and what else to load into it."""
 
-    path: Path = ROOT / "data" / "gazetteer"
+    path: Path = Field(ROOT / "data" / "gazetteer", description="the bundled core (geomap gazetteer build)")
     user_file: Path | None = Field(None, description="CSV or TOML of extra places and aliases")
     world: bool = Field(True, description="load the world's cities, not only the core")
     cache_dir: Path | None = Field(None, description="default: <path>/cache")
@@ -101,20 +102,24 @@ class GazetteerSettings(_Section):
 class GeocoderSettings(_Section):
     """The opt-in online fallback (geopy Nominatim); off by default."""
 
-    online: bool = False
-    user_agent: str = "geomap"
-    min_delay_seconds: float = Field(1.0, ge=1.0)
-    timeout: float = 10.0
-    cache_file: Path | None = None
+    online: bool = Field(False, description="ask Nominatim for names the gazetteer lacks")
+    user_agent: str = Field("geomap", description="identifies geomap to Nominatim, as its policy asks")
+    min_delay_seconds: float = Field(1.0, ge=1.0, description="at most one request a second")
+    timeout: float = Field(10.0, gt=0, description="seconds to wait for an answer")
+    cache_file: Path | None = Field(None, description="answers kept on disk; default: <gazetteer cache>/nominatim.json")
 
 
 class GeoparseSettings(_Section):
     """Finding place names and choosing among homonyms."""
 
-    fuzzy: bool = True
-    fuzzy_threshold: float = Field(80.0, ge=50.0, le=100.0)
+    fuzzy: bool = Field(True, description="recover garbled names (Zanautzen) from the focus country's names")
+    fuzzy_threshold: float = Field(
+        80.0, ge=50.0, le=100.0, description="rapidfuzz ratio of transliteration-folded names (tests justify 80)"
+    )
     focus_country: str | None = Field(None, description="ISO alpha-2; default: inferred per document")
-    on_unresolved: Literal["drop", "warn", "raise"] = "drop"
+    on_unresolved: Literal["drop", "raise"] = Field(
+        "drop", description="a document in which no place resolves: report it and go on, or fail the run"
+    )
 
 
 class TemporalSettings(_Section):
@@ -129,26 +134,26 @@ class TemporalSettings(_Section):
 class EventsSettings(_Section):
     """Telling event places from context places."""
 
-    min_score: float = Field(0.5, ge=0.0, le=1.0)
+    min_score: float = Field(0.5, ge=0.0, le=1.0, description="mentions resolved with less confidence are ignored")
 
 
 class AggregateSettings(_Section):
     """Per place, per day and spread."""
 
-    include_background: bool = False
+    include_background: bool = Field(False, description="map events older than the temporal window too")
 
 
 class RenderSettings(_Section):
     """Which outputs to write and how they look."""
 
-    title: str = "geomap: where and when unrest happened"
-    html: bool = True
-    png: bool = True
-    gpkg: bool = True
-    csv: bool = True
-    report: bool = True
+    title: str = Field("geomap: where and when unrest happened", description="map, image and report title")
+    html: bool = Field(True, description="map.html and map_fragment.html")
+    png: bool = Field(True, description="spread.png, spread.svg and timeline.png")
+    gpkg: bool = Field(True, description="geomap.gpkg with every layer")
+    csv: bool = Field(True, description="events.csv with ACLED-style columns")
+    report: bool = Field(True, description="report.html")
     online_tiles: bool = Field(False, description="offer OSM/CartoDB tiles as extra base layers")
-    boundaries: Path = ROOT / "data" / "boundaries"
+    boundaries: Path = Field(ROOT / "data" / "boundaries", description="region, country and lake layers")
     admin1_layers: tuple[str, ...] = Field(
         ("kz_admin1.geojson",), description="region files in `boundaries`, joined to regions on iso_3166_2"
     )

@@ -25,7 +25,7 @@ from typing import Protocol
 from rapidfuzz import fuzz
 
 from geomap.config import GeoparseSettings
-from geomap.errors import GazetteerError
+from geomap.errors import InputError
 from geomap.records import Document, Mention, Place
 from geomap.text import Sentence, normalize, sentences
 
@@ -165,7 +165,7 @@ def find_mentions(doc: Document, gazetteer: _Gazetteer, cfg: GeoparseSettings) -
     mentions += _implicit_mentions(doc, mentions, sents, focus)
     mentions.sort(key=lambda m: (m.start, m.end))
     if cfg.on_unresolved == "raise" and not mentions and text.strip():
-        raise GazetteerError(doc.name, "no place could be resolved (geoparse.on_unresolved = 'raise')")
+        raise InputError(doc.path or doc.name, "no place name found (geoparse.on_unresolved = 'raise')")
     return mentions
 
 

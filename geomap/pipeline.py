@@ -186,6 +186,8 @@ def _read(
                 if notice not in notices[-1:]:  # once per file, not per JSONL/CSV record
                     notices.append(notice)
             events.extend(found)
+            if not found:
+                notices.append(f"{item.path or item.name}: no event places found")
         if on_document is not None:
             on_document(item, documents + len(skipped))
     if documents == 0:

@@ -1,4 +1,4 @@
-"""Text helpers shared by the parsing stages: normalisation and sentences.
+r"""Text helpers shared by the parsing stages: normalisation and sentences.
 
 :func:`normalize` maps each character to exactly one character, so an offset
 in the normalised text is the same offset in the original: matching runs on
@@ -8,7 +8,7 @@ Examples
 --------
 >>> normalize("Жаңаөзен, Alma-Ata")
 'жанаозен, alma ata'
->>> [s.text for s in sentences("Riots in Almaty. Calm in Aktau.\\nNew day.")]
+>>> [s.text for s in sentences("Riots in Almaty. Calm in Aktau.\nNew day.")]
 ['Riots in Almaty.', 'Calm in Aktau.', 'New day.']
 """
 
@@ -90,11 +90,11 @@ _ABBREV = re.compile(
 
 
 def sentences(text: str) -> list[Sentence]:
-    """Split ``text`` into sentences; each line break starts a new paragraph.
+    r"""Split ``text`` into sentences; each line break starts a new paragraph.
 
     Examples
     --------
-    >>> [(s.start, s.end, s.paragraph) for s in sentences("A b. C d.\\n\\nE f.")]
+    >>> [(s.start, s.end, s.paragraph) for s in sentences("A b. C d.\n\nE f.")]
     [(0, 4, 0), (5, 9, 0), (11, 15, 1)]
     """
     out: list[Sentence] = []

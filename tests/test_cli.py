@@ -67,17 +67,24 @@ def _one_line_error(result, *fragments):
         assert fragment in lines[0], lines[0]
 
 
+def _file(folder, name, data):
+    path = folder / name
+    if data is not None:
+        path.write_bytes(data)
+    return path
+
+
 @pytest.mark.parametrize(
-    "setup, fragment",
+    "name, data, fragment",
     [
-        (lambda d: d / "missing.txt", "no such file"),
-        (lambda d: (d / "empty.txt").write_bytes(b"") and d / "empty.txt", "empty"),
-        (lambda d: (d / "bin.txt").write_bytes(b"\x00\x01\x02PNG\x00" * 50) and d / "bin.txt", "binary"),
+        ("missing.txt", None, "no such file"),
+        ("empty.txt", b"", "empty"),
+        ("bin.txt", b"\x00\x01\x02PNG\x00" * 50, "binary"),
     ],
     ids=["missing", "empty", "binary"],
 )
-def test_bad_input_one_line_exit_2_nothing_written(runner, mini_env, setup, fragment):
-    path = setup(mini_env)
+def test_bad_input_one_line_exit_2_nothing_written(runner, mini_env, name, data, fragment):
+    path = _file(mini_env, name, data)
     out = mini_env / "out"
     result = runner.invoke(app, ["run", str(path), "--out", str(out), "--quiet"])
     assert result.exit_code == 2
