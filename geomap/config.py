@@ -76,6 +76,9 @@ class IngestSettings(_Section):
     infer_published: bool = Field(
         True, description="no date in the header: take the latest full date in the text (basis 'text')"
     )
+    corpus_dates: bool = Field(
+        True, description="a document with no date at all takes the median date of the others in the run"
+    )
     dates: dict[str, date] = Field(
         default_factory=dict, description="publication date per file name, overriding the header"
     )

@@ -6,9 +6,11 @@ function over records and gets its own settings as a value.
 
 from __future__ import annotations
 
+import statistics
 import time
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
@@ -156,6 +158,37 @@ def extract(
     return result
 
 
+_HELD = 256
+
+
+def _corpus_dated(items: Iterable[Document | GeomapError]) -> Iterator[Document | GeomapError]:
+    """Give a document with no publication date the median date of the others in the run.
+
+    Articles collected together report the same unrest; the corpus's own dates
+    are the best anchor for an undated one's "on Wednesday" (basis "corpus").
+    Undated documents wait, at most a few hundred at a time, for that median.
+    """
+    dates: list[date] = []
+    held: list[Document] = []
+
+    def release() -> Iterator[Document]:
+        anchor = statistics.median_low(dates) if dates else None
+        for doc in held:
+            yield doc if anchor is None else replace(doc, published=anchor, published_basis="corpus")
+        held.clear()
+
+    for item in items:
+        if isinstance(item, Document) and item.published is None:
+            held.append(item)
+            if len(held) >= _HELD:
+                yield from release()
+            continue
+        if isinstance(item, Document) and item.published is not None:
+            dates.append(item.published)
+        yield item
+    yield from release()
+
+
 def _read(
     inputs: str | Path | Sequence[str | Path],
     settings: Settings | None,
@@ -174,7 +207,10 @@ def _read(
     documents = 0
     skipped: list[GeomapError] = []
     notices: list[str] = []
-    for item, found in process_stream(iter_documents(paths, settings.ingest), settings, gazetteer):
+    documents_in = iter_documents(paths, settings.ingest)
+    if settings.ingest.corpus_dates:
+        documents_in = _corpus_dated(documents_in)
+    for item, found in process_stream(documents_in, settings, gazetteer):
         if isinstance(item, GeomapError):
             if settings.engine.strict:
                 raise item

@@ -1,0 +1,59 @@
+import json
+from datetime import date
+from pathlib import Path
+
+from geomap.config import Settings
+from geomap.pipeline import extract, run
+
+MINI = Path(__file__).parent / "fixtures" / "gazetteer"
+
+
+def settings(out, **overrides):
+    return Settings.load(
+        None, out=out, gazetteer={"path": MINI, "world": False}, engine={"jobs": 1, "cache": False},
+        render={"html": False, "png": False, "gpkg": False, "report": False}, **overrides,
+    )
+
+
+def write(folder, name, text):
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+
+
+def dates_by_place(out):
+    features = json.loads((out / "events.geojson").read_text("utf-8"))["features"]
+    return {(f["properties"]["doc"], f["properties"]["place"], f["properties"]["date"]) for f in features}
+
+
+def test_undated_document_takes_the_corpus_median_date(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty on Tuesday.")
+    write(corpus, "b.txt", "Title: Undated wire copy\n\nOn Wednesday protesters rallied in Aktobe.")
+    run([corpus], settings(tmp_path / "out"))
+    assert ("b.txt", "Aktobe", "2022-01-05") in dates_by_place(tmp_path / "out")
+    assert ("a.txt", "Almaty", "2022-01-04") in dates_by_place(tmp_path / "out")
+    run([corpus], settings(tmp_path / "off", ingest={"corpus_dates": False}))
+    assert ("b.txt", "Aktobe", None) in dates_by_place(tmp_path / "off")
+
+
+def test_run_result_summary_and_frames(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty and Aktau on Tuesday.")
+    result = run([corpus], settings(tmp_path / "out"))
+    assert result.documents == 1 and len(result.aggregates.places) == 2
+    assert "1 documents read, 0 skipped, 2 events at 2 places over 1 days" in result.summary()
+    frame = result.events
+    almaty = frame[frame["place"] == "Almaty"].geometry.iloc[0]
+    assert (round(almaty.x, 2), round(almaty.y, 2)) == (76.91, 43.25)  # longitude is x
+    assert {"place", "date", "geometry"} <= set(frame.columns)
+    assert frame.crs.to_epsg() == 4326
+
+
+def test_extract_writes_events_only(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty on Tuesday.")
+    result = extract([corpus], settings(tmp_path / "out"))
+    assert sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file()) == ["events.geojson", "events.jsonl"]
+    lines = (tmp_path / "out" / "events.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 1 and json.loads(lines[0])["properties"]["date"] == str(date(2022, 1, 4))
+    assert [p.name for p in result.outputs] == ["events.geojson", "events.jsonl"]
