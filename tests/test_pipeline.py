@@ -9,9 +9,9 @@ MINI = Path(__file__).parent / "fixtures" / "gazetteer"
 
 
 def settings(out, **overrides):
+    overrides.setdefault("render", {"html": False, "png": False, "gpkg": False, "report": False})
     return Settings.load(
-        None, out=out, gazetteer={"path": MINI, "world": False}, engine={"jobs": 1, "cache": False},
-        render={"html": False, "png": False, "gpkg": False, "report": False}, **overrides,
+        None, out=out, gazetteer={"path": MINI, "world": False}, engine={"jobs": 1, "cache": False}, **overrides
     )
 
 
@@ -57,3 +57,16 @@ def test_extract_writes_events_only(tmp_path):
     lines = (tmp_path / "out" / "events.jsonl").read_text("utf-8").splitlines()
     assert len(lines) == 1 and json.loads(lines[0])["properties"]["date"] == str(date(2022, 1, 4))
     assert [p.name for p in result.outputs] == ["events.geojson", "events.jsonl"]
+
+
+def test_history_is_listed_as_background_not_mapped(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nIn 2011, police shot striking oil workers in Zhanaozen.\n"
+                           "Protesters rallied in Aktau on Tuesday.")
+    run([corpus], settings(tmp_path / "out", render={"html": False, "png": False, "gpkg": False, "report": True}))
+    assert {p for _, p, _ in dates_by_place(tmp_path / "out")} == {"Aktau"}
+    background = json.loads((tmp_path / "out" / "background.geojson").read_text("utf-8"))["features"]
+    assert [f["properties"]["place"] for f in background] == ["Zhanaozen"]
+    assert background[0]["properties"]["background"] is True
+    report = (tmp_path / "out" / "report.html").read_text("utf-8")
+    assert "<h2>Background</h2>" in report and "Zhanaozen" in report

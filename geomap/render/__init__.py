@@ -4,7 +4,8 @@ Render reads records only; it never parses text and never imports a pipeline
 stage. It is the only part of geomap that imports folium, matplotlib or pyogrio.
 
 Output names are fixed: ``events.geojson``, ``places.geojson``,
-``spread.geojson``, ``regions.geojson``, ``geomap.gpkg``, ``events.csv``,
+``spread.geojson``, ``regions.geojson``, ``background.geojson`` (events older
+than the temporal window, kept off the maps), ``geomap.gpkg``, ``events.csv``,
 ``map.html``, ``map_fragment.html``, ``spread.png``, ``spread.svg``,
 ``timeline.png`` and ``report.html``.
 
@@ -15,12 +16,13 @@ Examples
 >>> out = Path(tempfile.mkdtemp())
 >>> cfg = RenderSettings(html=False, png=False, gpkg=False, report=False)
 >>> [p.name for p in write_outputs(Aggregates((), (), ()), cfg, out, {"version": "0.1.0"})]
-['events.geojson', 'places.geojson', 'spread.geojson', 'regions.geojson', 'events.csv']
+['events.geojson', 'places.geojson', 'spread.geojson', 'regions.geojson', 'background.geojson', 'events.csv']
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,7 @@ def write_outputs(
         ("places.geojson", place_features(agg)),
         ("spread.geojson", spread_features(agg)),
         ("regions.geojson", region_features(agg, cfg)),
+        ("background.geojson", event_features(replace(agg, events=agg.background))),
     ):
         written.append(write_text(out / name, dumps(feature_collection(features, block))))
     if cfg.gpkg:

@@ -133,6 +133,19 @@ def report_html(
         )
         parts.extend(_place_rows(agg.places))
         parts.append("</tbody></table>")
+    if agg.background:
+        parts.append(
+            "<h2>Background</h2><p>Events the articles date outside the window before publication "
+            "(history, not the present unrest); they are not on the maps.</p>"
+            "<table><thead><tr><th>Place</th><th>Event types</th><th>Document</th><th>Evidence</th></tr>"
+            "</thead><tbody>"
+        )
+        parts.extend(
+            f"<tr><td>{_e(e.place.name)}</td><td>{_e(', '.join(e.event_types))}</td><td>{_e(e.doc)}</td>"
+            f"<td>{_e(e.evidence[0] if e.evidence else '')}</td></tr>"
+            for e in agg.background
+        )
+        parts.append("</tbody></table>")
     if links:
         items = "".join(f'<li><a href="{_e(name)}">{_e(name)}</a></li>' for name in links)
         parts.append(f"<h2>Files</h2><ul>{items}</ul>")

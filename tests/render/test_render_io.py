@@ -55,7 +55,7 @@ def test_write_outputs_into_a_file_path_fails_cleanly(tmp_path: Path):
 def test_flags_switch_outputs_off(tmp_path: Path):
     cfg = RenderSettings(html=False, png=False, gpkg=False, csv=False, report=False)
     written = write_outputs(Aggregates((), (), ()), cfg, tmp_path, PROVENANCE)
-    names = ["events.geojson", "places.geojson", "spread.geojson", "regions.geojson"]
+    names = ["events.geojson", "places.geojson", "spread.geojson", "regions.geojson", "background.geojson"]
     assert [p.name for p in written] == names
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(names)
 
@@ -71,8 +71,8 @@ def test_report_without_png_embeds_images_but_writes_none(tmp_path: Path, agg):
 def test_every_output_written_and_no_leftovers(tmp_path: Path, agg):
     written = write_outputs(agg, RenderSettings(), tmp_path, PROVENANCE)
     expected = [
-        "events.geojson", "places.geojson", "spread.geojson", "regions.geojson", "geomap.gpkg", "events.csv",
-        "map.html", "map_fragment.html", "spread.png", "spread.svg", "timeline.png", "report.html",
+        "events.geojson", "places.geojson", "spread.geojson", "regions.geojson", "background.geojson",
+        "geomap.gpkg", "events.csv", "map.html", "map_fragment.html", "spread.png", "spread.svg", "timeline.png", "report.html",
     ]  # fmt: skip
     assert [p.name for p in written] == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
