@@ -72,7 +72,8 @@ def test_every_output_written_and_no_leftovers(tmp_path: Path, agg):
     written = write_outputs(agg, RenderSettings(), tmp_path, PROVENANCE)
     expected = [
         "events.geojson", "places.geojson", "spread.geojson", "regions.geojson", "background.geojson",
-        "geomap.gpkg", "events.csv", "map.html", "map_fragment.html", "spread.png", "spread.svg", "timeline.png", "report.html",
+        "geomap.gpkg", "events.csv", "map.html", "map_fragment.html", "spread.png", "spread.svg", "timeline.png",
+        "report.html",
     ]  # fmt: skip
     assert [p.name for p in written] == expected
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(expected)
