@@ -11,8 +11,9 @@ import hashlib
 import os
 import pickle
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import ExitStack, suppress
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
@@ -47,16 +48,17 @@ def process_stream(
     """Events for each document (errors pass through with no events), in input order."""
     cache = _Cache(settings, gazetteer) if settings.engine.cache else None
     jobs = settings.engine.jobs or os.cpu_count() or 1
-    iterator = iter(items)
-    head = list(islice(iterator, _BATCH + 1))
-    items = chain(head, iterator)
+    runner: _PoolRunner | _DaskRunner | None = None
     if settings.engine.kind == "dask":
-        runner: Callable[[list[Document]], Any] = _DaskRunner(settings, jobs)
-    elif jobs > 1 and len(head) > _BATCH:
-        # Worker processes each load the gazetteer: worth it only beyond one batch.
-        runner = _PoolRunner(settings, jobs)
-    else:
-        runner = None  # type: ignore[assignment]
+        runner = _DaskRunner(settings, jobs)
+    elif jobs > 1:
+        # Worker processes each load the gazetteer: worth it only beyond one batch,
+        # so peek that far; one job reads one document at a time.
+        iterator = iter(items)
+        head = list(islice(iterator, _BATCH + 1))
+        items = chain(head, iterator)
+        if len(head) > _BATCH:
+            runner = _PoolRunner(settings, jobs)
     if runner is None:
         for item in items:
             if isinstance(item, GeomapError):
@@ -136,10 +138,15 @@ class _DaskRunner:
             raise GeomapError("engine.kind", "the dask engine needs `pip install geomap[dask]`") from err
         self._settings = settings
         address = settings.engine.scheduler
-        self._cluster = None if address else LocalCluster(
-            n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
-        )
-        self._client = Client(address or self._cluster)
+        # Whatever was started is closed again, in reverse order, even if a later step fails.
+        with ExitStack() as started:
+            cluster = None
+            if not address:
+                cluster = started.enter_context(
+                    LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None)
+                )
+            self._client = started.enter_context(Client(address or cluster))
+            self._resources = started.pop_all()
 
     def submit(self, docs: list[Document]) -> Future:
         return self._client.submit(_run_batch, docs, self._settings, pure=False)
@@ -148,9 +155,7 @@ class _DaskRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._client.close()
-        if self._cluster is not None:
-            self._cluster.close()
+        self._resources.close()
 
 
 class _Cache:
@@ -172,29 +177,49 @@ class _Cache:
         path = self._path(doc)
         try:
             with path.open("rb") as f:
-                return pickle.load(f)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+                events = pickle.load(f)
+        except FileNotFoundError:
             return None
+        # A truncated or foreign file is a miss: the document is processed again.
+        except (OSError, pickle.UnpicklingError, EOFError, ImportError, LookupError, AttributeError,
+                TypeError, ValueError):
+            return None
+        if not isinstance(events, list) or not all(isinstance(e, Event) for e in events):
+            return None
+        return events
 
     def put(self, doc: Document, events: list[Event]) -> None:
         path = self._path(doc)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{os.getpid()}.tmp")
             tmp.write_bytes(pickle.dumps(events, protocol=pickle.HIGHEST_PROTOCOL))
             os.replace(tmp, path)
         except OSError as err:
-            raise OutputError(path.parent, f"cannot write the document cache ({err.strerror})") from err
+            with suppress(OSError):
+                tmp.unlink()
+            raise OutputError(path.parent, f"cannot write the document cache ({err.strerror or err})") from err
 
 
 @lru_cache(maxsize=1)
 def _code_version() -> str:
-    """A hash of the text stages' source, so a code change invalidates cached events."""
+    """A hash of the source the text stages run, so a code change invalidates cached events.
+
+    The records are in it too: a pickled event of an older shape would load
+    without error and lack attributes later.
+    """
+    import geomap.dates
     import geomap.events
+    import geomap.gazetteer.local
     import geomap.geoparse
+    import geomap.records
     import geomap.temporal
+    import geomap.text
 
     h = hashlib.sha256()
-    for module in (geomap.geoparse, geomap.temporal, geomap.events):
+    for module in (
+        geomap.records, geomap.text, geomap.dates, geomap.gazetteer.local,
+        geomap.geoparse, geomap.temporal, geomap.events,
+    ):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:12]

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from datetime import date
+from functools import lru_cache
 
 from geomap.config import EventsSettings
 from geomap.records import DatedMention, Document, Event, Mention, Place, TimeRef
@@ -80,6 +81,7 @@ _LOCATIVE_BEFORE = re.compile(
 )
 
 
+@lru_cache(maxsize=8192)
 def event_types_in(sentence: str) -> tuple[str, ...]:
     """The short event types a sentence reports, sorted.
 

@@ -20,6 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from rapidfuzz import fuzz
@@ -98,6 +99,7 @@ _TRANSLIT = (
 )
 
 
+@lru_cache(maxsize=65536)
 def translit_key(name: str) -> str:
     """Fold transliteration variants (zh/j, kh/h, q/k, y/i, tz/z …) and doubled letters.
 
@@ -271,12 +273,14 @@ def _in_person_name(text: str, start: int, end: int) -> bool:
 def _fuzzy_hits(
     text: str, hits: list[_Hit], gazetteer: _Gazetteer, focus: str, cfg: GeoparseSettings, ethnonym: str = ""
 ) -> list[_Hit]:
-    taken = [(h.start, h.end) for h in hits]
+    taken = bytearray(len(text) + 1)  # 1 where a known name already stands
+    for h in hits:
+        taken[h.start : h.end] = b"\x01" * (h.end - h.start)
     out: list[_Hit] = []
     for m in _CAP_TOKEN.finditer(text):
         start, end = m.start(), m.end()
         token = m.group()
-        if any(s < end and start < e for s, e in taken):
+        if any(taken[start:end]):
             continue
         words = token.replace("-", " ").split()
         if len(token) < 5 or words[0].lower() in _FUNCTION_WORDS:
@@ -294,7 +298,7 @@ def _fuzzy_hits(
         after = text[end : end + 40]
         hit.region_cue = bool(_REGION_CUE.match(after)) or place.kind == "region"
         out.append(hit)
-        taken.append((start, end))
+        taken[start:end] = b"\x01" * (end - start)
     return out
 
 

@@ -229,6 +229,8 @@ class Gazetteer:
         self._places: dict[int, Place] = {}
         self._candidates: dict[int, tuple[Place, ...]] = {}
         self._fuzzy_choices: dict[str, tuple[list[str], list[int]]] = {}
+        # Capitalised words recur across a corpus; matching each once per country is enough.
+        self._fuzzy_seen: dict[tuple[str, str, int, float], list[tuple[Place, str, float]]] = {}
         self._geocoder: Any = None
 
     def __len__(self) -> int:
@@ -354,8 +356,12 @@ class Gazetteer:
         """
         from rapidfuzz import fuzz, process
 
-        keys, pids = self._choices(country)
         query = normalize_name(token)
+        memo = (query, country, limit, threshold)
+        seen = self._fuzzy_seen.get(memo)
+        if seen is not None:
+            return list(seen)
+        keys, pids = self._choices(country)
         found = process.extract(query, keys, scorer=fuzz.ratio, limit=limit * 2, score_cutoff=threshold)
         out: list[tuple[Place, str, float]] = []
         for key, score, i in found:
@@ -363,6 +369,9 @@ class Gazetteer:
                 if place.country == country:
                     out.append((place, key, float(score)))
         out.sort(key=lambda t: -t[2])
+        if len(self._fuzzy_seen) > 50_000:
+            self._fuzzy_seen.clear()
+        self._fuzzy_seen[memo] = out[:limit]
         return out[:limit]
 
     def _candidates_of_pid(self, pid: int) -> tuple[Place, ...]:
