@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
 
 __all__ = ["Sentence", "normalize", "normalize_name", "sentences"]
 
@@ -32,7 +31,6 @@ _FOLD = {
 }
 
 
-@lru_cache(maxsize=4096)
 def _fold_char(ch: str) -> str:
     low = ch.lower()
     if len(low) != 1:
@@ -45,6 +43,17 @@ def _fold_char(ch: str) -> str:
     return _FOLD.get(base, base)
 
 
+class _FoldTable(dict):
+    """``str.translate`` table that folds each code point on first sight, then remembers it."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_TABLE = _FoldTable()
+
+
 def normalize(text: str) -> str:
     """Casefold, strip diacritics, fold Kazakh letters and hyphens; same length.
 
@@ -55,7 +64,7 @@ def normalize(text: str) -> str:
     """
     if text.isascii():
         return text.lower().replace("-", " ").replace("_", " ").replace("`", "'").replace("\t", " ")
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_TABLE)
 
 
 def normalize_name(name: str) -> str:
