@@ -47,6 +47,9 @@ def test_run_result_summary_and_frames(tmp_path):
     assert (round(almaty.x, 2), round(almaty.y, 2)) == (76.91, 43.25)  # longitude is x
     assert {"place", "date", "geometry"} <= set(frame.columns)
     assert frame.crs.to_epsg() == 4326
+    assert set(result.places["place"]) == {"Almaty", "Aktau"}
+    assert set(result.regions["name"]) >= {"Mangystau Region"}
+    assert type(result.map).__name__ == "Map" and result.map._repr_html_()
 
 
 def test_extract_writes_events_only(tmp_path):
