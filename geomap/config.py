@@ -255,11 +255,24 @@ class Settings(BaseSettings):
         return self.model_copy(update=sections) if sections else self
 
     def stamp(self) -> str:
-        """A short id of these settings: reruns with the same id are comparable."""
-        return config_id(self)
+        """A short id of the settings that shape the outputs: reruns with the same id are comparable.
+
+        Where outputs go, how work is spread and where data lives do not count
+        (``gazetteer_sha`` identifies the data).
+        """
+        return config_id(self, exclude=_NOT_SHAPING)
 
 
-def config_id(settings: BaseModel) -> str:
+_NOT_SHAPING: dict[str, Any] = {
+    "out": True,
+    "engine": True,
+    "gazetteer": {"path", "cache_dir", "source"},
+    "geocoder": {"cache_file"},
+    "render": {"boundaries"},
+}
+
+
+def config_id(settings: BaseModel, exclude: dict[str, Any] | None = None) -> str:
     """``sha256`` of the settings as sorted JSON, first 8 hex digits.
 
     Examples
@@ -267,7 +280,7 @@ def config_id(settings: BaseModel) -> str:
     >>> len(config_id(Settings.load(None)))
     8
     """
-    data = settings.model_dump(mode="json")
+    data = settings.model_dump(mode="json", exclude=exclude)
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:8]
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from geomap.config import GazetteerSettings, Settings
-from geomap.errors import GeomapError, OutputError
+from geomap.errors import ConfigError, GeomapError, OutputError
 from geomap.events import extract_events
 from geomap.gazetteer import Gazetteer, load_gazetteer
 from geomap.geoparse import find_mentions
@@ -135,7 +135,7 @@ class _DaskRunner:
         try:
             from dask.distributed import Client, LocalCluster
         except ImportError as err:
-            raise GeomapError("engine.kind", "the dask engine needs `pip install geomap[dask]`") from err
+            raise ConfigError("engine.kind", "the dask engine needs `pip install geomap[dask]`") from err
         self._settings = settings
         address = settings.engine.scheduler
         # Whatever was started is closed again, in reverse order, even if a later step fails.

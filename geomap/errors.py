@@ -26,6 +26,10 @@ class GeomapError(Exception):
         self.reason = reason
         super().__init__(self.message)
 
+    def __reduce__(self) -> tuple:
+        # Exceptions unpickle as cls(*args); ours take (path, reason), so worker processes can send them back.
+        return type(self), (self.path, self.reason)
+
     @property
     def message(self) -> str:
         """One line: ``<file>: <reason>``, or the reason alone."""

@@ -77,10 +77,10 @@ def boundaries(text: str) -> str:
         return text.encode("ascii").translate(_ASCII_TABLE).decode("ascii")
     if len(text) < 64:  # numpy's fixed cost outweighs the loop on a name
         return "".join(ch if ch.isalnum() else " " for ch in text)
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     # one vectorised lookup instead of a Python loop over a long text
     kept = np.where(_alnum_table()[np.minimum(codes, 0x10000)], codes, 32).astype(np.uint32)
-    return kept.tobytes().decode("utf-32-le")
+    return kept.tobytes().decode("utf-32-le", "surrogatepass")
 
 
 _ASCII_TABLE = bytes(c if chr(c).isalnum() else 32 for c in range(256))

@@ -30,7 +30,7 @@ from geomap.config import RenderSettings
 from geomap.errors import OutputError
 from geomap.records import Aggregates
 from geomap.render._common import stamp
-from geomap.render._io import write_bytes, write_text
+from geomap.render._io import staged, write_bytes, write_text
 from geomap.render.geojson import (
     dumps,
     event_features,
@@ -94,9 +94,11 @@ def write_outputs(
     """Write every output ``cfg`` asks for into ``out`` and return their paths, in a fixed order.
 
     GeoJSON files are always written; ``cfg.gpkg``, ``cfg.csv``, ``cfg.html``,
-    ``cfg.png`` and ``cfg.report`` switch the others. Each file is written
-    atomically. Data files carry ``provenance`` (minus its ``generated`` time)
-    as a top-level ``"geomap"`` block, so reruns are byte-identical.
+    ``cfg.png`` and ``cfg.report`` switch the others. Every file goes to a
+    temporary name first and they all replace the previous outputs together,
+    once every one is written: a failed run leaves the old set intact. Data
+    files carry ``provenance`` (minus its ``generated`` time) as a top-level
+    ``"geomap"`` block, so reruns are byte-identical.
 
     Raises
     ------
@@ -104,6 +106,11 @@ def write_outputs(
         When ``out`` cannot be created or a file cannot be written.
     """
     out = _folder(out)
+    with staged():
+        return _write_all(agg, cfg, out, provenance)
+
+
+def _write_all(agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapping[str, Any]) -> list[Path]:
     block = stamp(provenance)
     written: list[Path] = []
     for name, features in (

@@ -18,14 +18,54 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from contextvars import ContextVar
 from pathlib import Path
 
 from geomap.errors import OutputError
 
-__all__ = ["atomic_write", "write_bytes", "write_text"]
+__all__ = ["atomic_write", "staged", "write_bytes", "write_text"]
 
 # GDAL may leave these next to a GeoPackage while it is open.
 _SIDECARS = ("-journal", "-wal", "-shm")
+# Inside `staged()`, finished temporaries wait here to replace their targets together.
+_STAGE: ContextVar[list[tuple[Path, Path]] | None] = ContextVar("geomap_stage", default=None)
+
+
+@contextmanager
+def staged() -> Iterator[None]:
+    """Make every :func:`atomic_write` in the block replace its target only when the whole block succeeds.
+
+    A run that fails half-way then leaves the previous outputs as they were,
+    all of them from the same run, and no temporary files.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> _ = write_text(folder / "a.txt", "old")
+    >>> try:
+    ...     with staged():
+    ...         _ = write_text(folder / "a.txt", "new")
+    ...         raise RuntimeError("a later writer failed")
+    ... except RuntimeError:
+    ...     pass
+    >>> (folder / "a.txt").read_text(), sorted(p.name for p in folder.iterdir())
+    ('old', ['a.txt'])
+    """
+    pending: list[tuple[Path, Path]] = []
+    token = _STAGE.set(pending)
+    try:
+        yield
+        for tmp, target in pending:
+            try:
+                os.replace(tmp, target)
+            except OSError as err:
+                raise OutputError(target, f"cannot write ({err.strerror or err})") from err
+    finally:
+        _STAGE.reset(token)
+        for tmp, _ in pending:
+            with suppress(FileNotFoundError, NotADirectoryError):
+                tmp.unlink()
 
 
 @contextmanager
@@ -58,7 +98,12 @@ def atomic_write(path: str | Path) -> Iterator[Path]:
         yield tmp
         if not tmp.exists():
             raise OutputError(target, "nothing was written")
-        os.replace(tmp, target)
+        stage = _STAGE.get()
+        if stage is None:
+            os.replace(tmp, target)
+        else:
+            stage.append((tmp, target))
+            tmp = tmp.with_name(tmp.name + ".staged")  # the stage owns the file now; nothing to remove
     except OutputError:
         raise
     except OSError as err:
