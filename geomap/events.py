@@ -32,20 +32,24 @@ _CUES: dict[str, str] = {
     "protest": r"protest\w*|demonstrat\w*|spread(?:s|ing)? (?:to|across|into)|rall(?:y|ies|ied)|"
     r"took to the streets?|take to the streets?|"
     r"march(?:ed|es|ers)\b|sit-ins?|picket\w*|strik(?:e|es|ing|ers)\b|gather(?:ed|ing|ings)?\b|"
-    r"crowds?\b|yurts|митинг\w*|протест\w*|акци\w+ протеста|демонстрант\w*|забастов\w*|бастую\w*|"
+    r"crowds?\b|yurts|block(?:ed|ing|s)? (?:the |off )?(?:roads?|streets?|highways?|traffic)|"
+    r"hunger strike|митинг\w*|протест\w*|акци\w+ протеста|демонстрант\w*|забастов\w*|бастую\w*|"
     r"вышли на (?:улиц|площад|акци)\w*|собрал\w*|пикет\w*",
     "riot": r"riot\w*|unrest|violen(?:t|ce)|storm(?:ed|ing|s)?\b|broke into|break into|rampag\w*|"
     r"chaos|attack(?:ed|s|ing)?\b|seiz(?:ed|e|ing)|occupied|knocked down|torn down|toppl\w*|"
     r"беспоряд\w*|погром\w*|штурм\w*|захват\w*|ворвал\w*|снесли",
-    "clash": r"clash\w*|scuffl\w*|fought|fighting|столкновени\w*|стычк\w*",
+    "clash": r"clash\w*|scuffl\w*|fought|fighting|killed|dead|died|deaths|injur(?:ed|ies)|wounded|casualties|"
+    r"столкновени\w*|стычк\w*|погиб\w*|убит\w*|ранен\w*|пострадавш\w*",
     "arson": r"fires?\b|set fire|set on fire|ablaze|burn(?:ed|t|ing)\b|torch\w*|in flames|arson|"
     r"подожг\w*|поджог\w*|горит|горел\w*|пожар\w*",
     "looting": r"loot\w*|ransack\w*|pillag\w*|мародер\w*|мародёр\w*|разграб\w*",
     "shooting": r"shots?\b|gunfire|gunshots?|shooting|live (?:ammunition|rounds)|explosions?|"
     r"выстрел\w*|стрельб\w*|взрыв\w*",
     "security_response": r"tear gas|stun grenades?|flash[- ]?bang\w*|water cannons?|rubber bullets|"
-    r"dispers(?:ed|e)|security forces|riot police|troops|national guard|counter-terrorist|"
-    r"слезоточив\w*|светошумов\w*|водомет\w*|разогнал\w*|разгон\w*|силовик\w*",
+    r"dispers(?:ed|e)|security forces|riot police|troops|soldiers|military|armou?red vehicles|"
+    r"national guard|(?:counter|anti)-?terrorist operation|peacekeep\w*|"
+    r"слезоточив\w*|светошумов\w*|водомет\w*|разогнал\w*|разгон\w*|силовик\w*|"
+    r"контртеррористическ\w+ операци\w*|миротвор\w*",
     "emergency": r"state of emergency|emergency (?:regime|rule)|martial law|"
     r"чрезвычайн\w+ положени\w*|режим\w* чп|режим\w* чрезвычайн\w*",
     "curfew": r"curfews?|комендантск\w+ час\w*",
@@ -57,6 +61,8 @@ _CUES: dict[str, str] = {
 }
 _CUE_PATTERNS = {t: re.compile(rf"(?<!\w)(?:{p})", re.IGNORECASE) for t, p in _CUES.items()}
 _MEASURES = frozenset({"emergency", "curfew", "internet_shutdown"})
+# Foreign troops sent in (a CSTO-style deployment) are a nationwide measure too.
+_DEPLOYMENT = re.compile(r"CSTO|ОДКБ|peacekeep\w*|миротвор\w*|troops (?:were |are )?(?:sent|deployed|arriv\w+)", re.I)
 _NATIONWIDE = re.compile(
     r"nationwide|across the country|throughout the country|whole country|entire country|"
     r"the country(?:'s)?\b|по всей стране|в стране|всей стране|extended",
@@ -169,11 +175,13 @@ def _clause_context(mention: Mention, text: str) -> str:
 def _country_types(
     mention: Mention, types: tuple[str, ...], before: str, siblings: Sequence[Mention]
 ) -> tuple[str, ...]:
-    measures = tuple(t for t in types if t in _MEASURES)
+    measures = tuple(
+        t for t in types if t in _MEASURES or (t == "security_response" and _DEPLOYMENT.search(mention.sentence))
+    )
     if not measures:
         return ()
     sentence = mention.sentence
-    if mention.method == "deictic" or _NATIONWIDE.search(sentence):
+    if mention.method == "deictic" or _NATIONWIDE.search(sentence) or _DEPLOYMENT.search(sentence):
         return measures
     # Measures placed in named cities or regions are theirs, not the country's.
     local = [

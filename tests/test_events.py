@@ -170,3 +170,22 @@ def test_implicit_mention_alone_makes_no_event_place():
     doc = document("The minister visited Aktau. Shots rang out overnight.")
     ms = [dated(mention(doc, "Aktau", AKTAU), D5), dated(_implicit(doc, "Shots rang out overnight.", AKTAU), D5)]
     assert extract_events(doc, ms, CFG) == []
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Two police officers were killed and dozens injured.", ("clash",)),
+        ("Протестующие перекрыли дороги, есть погибшие и раненые.", ("clash", "protest")),
+        ("Drivers blocked the highway for hours.", ("protest",)),
+        ("Soldiers and armoured vehicles patrolled the streets.", ("security_response",)),
+    ],
+)
+def test_casualties_roadblocks_and_troops(sentence, expected):
+    assert event_types_in(sentence) == expected
+
+
+def test_foreign_troop_deployment_is_a_nationwide_measure():
+    got = run("CSTO peacekeeping troops were deployed to Kazakhstan.", ("Kazakhstan", KAZAKHSTAN))
+    assert places(got) == ["Kazakhstan"] and got[0].event_types == ("security_response",)
+    assert run("Troops patrolled the streets of Kazakhstan's cities.", ("Kazakhstan", KAZAKHSTAN)) == []
