@@ -40,10 +40,12 @@ _CUES: dict[str, str] = {
     r"беспоряд\w*|погром\w*|штурм\w*|захват\w*|ворвал\w*|снесли",
     "clash": r"clash\w*|scuffl\w*|fought|fighting|killed|dead|died|deaths|injur(?:ed|ies)|wounded|casualties|"
     r"столкновени\w*|стычк\w*|погиб\w*|убит\w*|ранен\w*|пострадавш\w*",
-    "arson": r"fires?\b|set fire|set on fire|ablaze|burn(?:ed|t|ing)\b|torch\w*|in flames|arson|"
+    "arson": r"(?<!opened )(?<!open )(?<!returned )fires?\b|set fire|set on fire|ablaze|burn(?:ed|t|ing)\b|"
+    r"torch\w*|in flames|arson|"
     r"подожг\w*|поджог\w*|горит|горел\w*|пожар\w*",
     "looting": r"loot\w*|ransack\w*|pillag\w*|мародер\w*|мародёр\w*|разграб\w*",
-    "shooting": r"shots?\b|gunfire|gunshots?|shooting|live (?:ammunition|rounds)|explosions?|"
+    "shooting": r"shots?\b|opened fire|open fire|fired (?:on|at|into|live|shots)|gunfire|gunshots?|shooting|"
+    r"live (?:ammunition|rounds)|explosions?|"
     r"выстрел\w*|стрельб\w*|взрыв\w*",
     "security_response": r"tear gas|stun grenades?|flash[- ]?bang\w*|water cannons?|rubber bullets|"
     r"dispers(?:ed|e)|security forces|riot police|troops|soldiers|military|armou?red vehicles|"
@@ -79,6 +81,10 @@ _SPEAKER_AFTER = re.compile(
     r"^[\w\s,()'’-]{0,80}?\b(?:said|says|urged|called on|accused|considers|warned|appealed|"
     r"stated|condemned|expressed|sent|offered|заявил\w*|призвал\w*)\b",
     re.I,
+)
+# Diplomacy about the unrest happens elsewhere: "summoned the ambassador in London".
+_DIPLOMACY = re.compile(
+    r"embass\w*|ambassador\w*|consulat\w*|diplomat\w*|foreign ministry|summon\w*|посол\w*|посольств\w*", re.I
 )
 _LOCATIVE_BEFORE = re.compile(
     r"(?:\bin|\bat|\bnear|\bacross|\bthroughout|\bв|\bво|\bна|\bпод)\s+(?:the\s+)?(?:city|town|village|"
@@ -149,7 +155,7 @@ def is_event_mention(
         return _country_types(mention, types, before, siblings)
     if focus and place.country != focus:
         # A foreign place is an event place only where the clause puts the event in it.
-        if not _LOCATIVE_BEFORE.search(before) or _SPEAKER_AFTER.match(after):
+        if not _LOCATIVE_BEFORE.search(before) or _SPEAKER_AFTER.match(after) or _DIPLOMACY.search(mention.sentence):
             return ()
     if place.kind == "region" and _locates_a_city(mention, text, siblings):
         return ()

@@ -287,8 +287,10 @@ def _fuzzy_hits(
             continue
         if _SURNAME.search(normalize(words[-1])) or _TITLE_BEFORE.search(text[max(0, start - 30) : start]):
             continue
-        if _sentence_initial(text, start) and "-" not in token and not _has_place_cue(text, start, end):
-            # Sentence-initial capitals are mostly ordinary words; hyphenated ones are names.
+        if "-" not in token and not _has_place_cue(text, start, end):
+            # A garbled name is guessed only where the text says a place stands ("in the town
+            # of X", "X region") or for a hyphenated name: capitalised words elsewhere are far
+            # more often demonyms, titles and ordinary words ("British", "Chairman").
             continue
         best = _best_fuzzy(token, gazetteer, focus, cfg.fuzzy_threshold)
         if best is None or _is_ethnonym(normalize(token), ethnonym):

@@ -189,3 +189,12 @@ def test_foreign_troop_deployment_is_a_nationwide_measure():
     got = run("CSTO peacekeeping troops were deployed to Kazakhstan.", ("Kazakhstan", KAZAKHSTAN))
     assert places(got) == ["Kazakhstan"] and got[0].event_types == ("security_response",)
     assert run("Troops patrolled the streets of Kazakhstan's cities.", ("Kazakhstan", KAZAKHSTAN)) == []
+
+
+def test_opened_fire_is_shooting_not_arson():
+    assert event_types_in("Security forces opened fire on protesters.") == ("protest", "security_response", "shooting")
+
+
+def test_foreign_place_in_a_diplomatic_clause_is_context():
+    text = "Protesters rallied in Almaty. The ministry summoned the ambassador in Moscow over the unrest."
+    assert places(run(text, ("Almaty", ALMATY), ("Moscow", MOSCOW))) == ["Almaty"]

@@ -142,3 +142,10 @@ def test_implicit_chain_stops_at_a_sentence_naming_a_place_and_after_two_sentenc
     doc = Document("t.txt", text)
     implicit = [(m.sentence, m.place.name) for m in find_mentions(doc, mini_gazetteer, CFG) if m.method == "implicit"]
     assert implicit == [("One.", "Almaty"), ("Two.", "Almaty")]
+
+
+def test_garbled_names_are_guessed_only_where_a_place_stands(mini_gazetteer):
+    # "Britsh" or "Chairman" far from any place cue are never fuzzy-matched to villages.
+    text = "Kazakhstan said Zhanazin officials and the Britsh Chairman met. Unrest hit the town of Zhanazin."
+    got = [(m.surface, m.method, m.start) for m in found(mini_gazetteer, text) if m.method == "fuzzy"]
+    assert [(surface, start) for surface, _, start in got] == [("Zhanazin", text.rindex("Zhanazin"))]
