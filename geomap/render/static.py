@@ -83,7 +83,11 @@ def _new_figure(height_in: float, cfg: RenderSettings) -> Figure:
 def _header(fig: Figure, cfg: RenderSettings, subtitle: str, height_in: float) -> None:
     top = 1 - 0.18 / height_in
     fig.text(0.04, top, _plain(cfg.title), fontsize=13, fontweight="bold", va="top")
-    fig.text(0.04, top - 0.27 / height_in, _plain(subtitle), fontsize=9, color="#444444", va="top")
+    # Past about 105 characters a 9-point line leaves an A4-wide figure: put the counts underneath.
+    if len(subtitle) > 105 and " · " in subtitle:
+        head, _, tail = subtitle.rpartition(" · ")
+        subtitle = f"{head}\n{tail}"
+    fig.text(0.04, top - 0.27 / height_in, _plain(subtitle), fontsize=9, color="#444444", va="top", linespacing=1.2)
 
 
 def _footer(fig: Figure, provenance: Mapping[str, Any], boundary: str | None, height_in: float) -> None:
@@ -443,7 +447,7 @@ def timeline_figure(agg: Aggregates, cfg: RenderSettings, provenance: Mapping[st
             Line2D([], [], marker="o", ls="", mfc="#777777", mec="none", ms=4, label="reported active"),
         ],
         loc="center left",
-        bbox_to_anchor=(0.035, 1 - 0.78 / height),
+        bbox_to_anchor=(0.035, 1 - 0.92 / height),
         ncol=2,
         fontsize=6.5,
         frameon=False,
