@@ -8,6 +8,7 @@ input order, which keeps outputs identical whichever engine ran.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import pickle
 from collections import deque
@@ -20,14 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from geomap.config import GazetteerSettings, Settings
-from geomap.errors import ConfigError, GeomapError, OutputError
+from geomap.errors import ConfigError, GazetteerError, GeomapError, OutputError
 from geomap.events import extract_events
 from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.gazetteer import build as _gazetteer_build
+from geomap.gazetteer import local as _gazetteer_local
 from geomap.geoparse import find_mentions
 from geomap.records import Document, Event
 from geomap.temporal import date_mentions
 
-__all__ = ["Outcome", "process_document", "process_stream"]
+__all__ = ["Outcome", "gazetteer_sha", "process_document", "process_stream"]
 
 Outcome = tuple[Document | GeomapError, list[Event]]
 _BATCH = 64
@@ -40,13 +43,54 @@ def process_document(doc: Document, gazetteer: Gazetteer, settings: Settings) ->
     return extract_events(doc, dated, settings.events)
 
 
+def gazetteer_sha(cfg: GazetteerSettings) -> str:
+    """The ``sha`` that ``load_gazetteer(cfg)`` gives, without loading a single place.
+
+    It is worked out the way the loader works it out, from ``MANIFEST.json``
+    (whose core files are checked against it, so a broken gazetteer fails
+    here, early), the user file and the world's source: a process that hands
+    every document to workers stamps its outputs without holding the world
+    gazetteer (a few hundred MB) itself.
+
+    Raises
+    ------
+    GazetteerError
+        The folder, the manifest, a core file or the user file is missing or
+        does not match.
+    """
+    return _gazetteer_identity(cfg)[0]
+
+
+def _gazetteer_identity(cfg: GazetteerSettings) -> tuple[str, Path | None]:
+    """The gazetteer's sha and, for the world gazetteer, the cache file the loader reads."""
+    folder = Path(cfg.path)
+    if not folder.is_dir():
+        raise GazetteerError(folder, "gazetteer folder not found; run `geomap gazetteer build`")
+    manifest = _gazetteer_local._manifest(folder)
+    user_sha = _gazetteer_local._file_sha(cfg.user_file)
+    if not cfg.world:
+        return hashlib.sha256(json.dumps([manifest["files"], user_sha]).encode()).hexdigest()[:12], None
+    source = Path(cfg.source) if cfg.source is not None else _gazetteer_build.default_source()
+    stamp = [_gazetteer_build.BUILD_VERSION, manifest["files"], _gazetteer_local._source_id(source), user_sha]
+    sha = hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:12]
+    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir is not None else folder / "cache"
+    return sha, cache_dir / f"world-{sha}.pickle"
+
+
 def process_stream(
     items: Iterable[Document | GeomapError],
     settings: Settings,
-    gazetteer: Gazetteer,
+    gazetteer: Gazetteer | None = None,
 ) -> Iterator[Outcome]:
-    """Events for each document (errors pass through with no events), in input order."""
-    cache = _Cache(settings, gazetteer) if settings.engine.cache else None
+    """Events for each document (errors pass through with no events), in input order.
+
+    Without ``gazetteer``, the one ``settings.gazetteer`` describes is loaded
+    here only if documents are processed in this process; worker processes
+    load their own.
+    """
+    cache = None
+    if settings.engine.cache:
+        cache = _Cache(settings, gazetteer.sha if gazetteer is not None else gazetteer_sha(settings.gazetteer))
     jobs = settings.engine.jobs or os.cpu_count() or 1
     runner: _PoolRunner | _DaskRunner | None = None
     if settings.engine.kind == "dask":
@@ -66,13 +110,24 @@ def process_stream(
                 continue
             events = cache.get(item) if cache else None
             if events is None:
+                if gazetteer is None:
+                    gazetteer = load_gazetteer(settings.gazetteer)
                 events = process_document(item, gazetteer, settings)
                 if cache:
                     cache.put(item, events)
             yield item, events
         return
+    if gazetteer is None:
+        _build_world_cache(settings.gazetteer)
     with runner:
         yield from _batched(items, runner, cache, jobs)
+
+
+def _build_world_cache(cfg: GazetteerSettings) -> None:
+    """Build a missing world cache once, here, rather than in every worker at once (1 GB each)."""
+    _, cache_file = _gazetteer_identity(cfg)
+    if cache_file is not None and not cache_file.exists():
+        load_gazetteer(cfg)  # writes the cache; the places themselves are dropped again
 
 
 def _batched(items, runner, cache, jobs) -> Iterator[Outcome]:
@@ -161,10 +216,10 @@ class _DaskRunner:
 class _Cache:
     """Events per document, keyed by its content and every setting that shapes them."""
 
-    def __init__(self, settings: Settings, gazetteer: Gazetteer) -> None:
+    def __init__(self, settings: Settings, gazetteer_sha: str) -> None:
         self._dir = Path(settings.engine.cache_dir or Path(settings.out) / ".cache")
         shaping = {k: settings.model_dump(mode="json")[k] for k in ("geoparse", "temporal", "events")}
-        self._salt = f"{gazetteer.sha}:{sorted(shaping.items())}:{_code_version()}"
+        self._salt = f"{gazetteer_sha}:{sorted(shaping.items())}:{_code_version()}"
 
     def _path(self, doc: Document) -> Path:
         h = hashlib.sha256(self._salt.encode())

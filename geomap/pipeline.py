@@ -17,9 +17,9 @@ from typing import Any
 
 from geomap.aggregate import aggregate
 from geomap.config import Settings
-from geomap.engine import process_document, process_stream
+from geomap.engine import gazetteer_sha, process_document, process_stream
 from geomap.errors import GeomapError, InputError
-from geomap.gazetteer import Gazetteer, load_gazetteer
+from geomap.gazetteer import Gazetteer
 from geomap.ingest import expand_inputs, iter_documents
 from geomap.records import Aggregates, Document, Event
 
@@ -83,13 +83,17 @@ class RunResult:
         )
 
 
-def provenance(settings: Settings, gazetteer: Gazetteer) -> dict[str, Any]:
-    """The stamp every output carries, so reruns can be compared."""
+def provenance(settings: Settings, gazetteer: Gazetteer | str) -> dict[str, Any]:
+    """The stamp every output carries, so reruns can be compared.
+
+    ``gazetteer`` is the gazetteer used or just its ``sha``.
+    """
     try:
         release = version("geomap")
     except PackageNotFoundError:  # a source tree that was never installed
         release = "0.0.0"
-    return {"version": release, "config_id": settings.stamp(), "gazetteer_sha": gazetteer.sha}
+    sha = gazetteer if isinstance(gazetteer, str) else gazetteer.sha
+    return {"version": release, "config_id": settings.stamp(), "gazetteer_sha": sha}
 
 
 def run(
@@ -189,6 +193,46 @@ def _corpus_dated(items: Iterable[Document | GeomapError]) -> Iterator[Document 
     yield from release()
 
 
+def _compact(event: Event, shared: dict[Any, Any]) -> Event:
+    """``event`` with each of its values replaced by the first equal one ``shared`` has seen.
+
+    Events come back from worker processes unpickled batch by batch, each with
+    its own copies of the same places, dates, labels and sentences; a run holds
+    every event until it aggregates, so one copy of each keeps its memory low.
+    Equal values are interchangeable: the outputs do not change.
+
+    Examples
+    --------
+    >>> from geomap.records import Place
+    >>> shared = {}
+    >>> a = [Event("d1", Place("x:1", "A", 0.0, 0.0, "city", "XX"), None, ("protest",), ("Crowds gathered.",))
+    ...      for _ in range(2)]
+    >>> b = [_compact(e, shared) for e in a]
+    >>> b == a, b[0].place is b[1].place, a[0].place is a[1].place
+    (True, True, False)
+    """
+
+    def one(value: Any) -> Any:
+        return shared.setdefault(value, value)
+
+    return replace(
+        event,
+        doc=one(event.doc),
+        place=one(event.place),
+        date=one(event.date),
+        event_types=one(event.event_types),
+        evidence=one(tuple(one(sentence) for sentence in event.evidence)),
+        event_type=one(event.event_type),
+        sub_event_type=one(event.sub_event_type),
+        end_date=one(event.end_date),
+        date_precision=one(event.date_precision),
+        date_basis=one(event.date_basis),
+        title=one(event.title),
+        source=one(event.source),
+        url=one(event.url),
+    )
+
+
 def _read(
     inputs: str | Path | Sequence[str | Path],
     settings: Settings | None,
@@ -202,15 +246,18 @@ def _read(
     if isinstance(inputs, (str, Path)):
         inputs = [inputs]
     paths = expand_inputs(inputs, settings.ingest)
-    gazetteer = load_gazetteer(settings.gazetteer)
+    # The places load only where documents are processed: in worker processes
+    # for a large corpus, so this process never holds the world gazetteer.
+    sha = gazetteer_sha(settings.gazetteer)
     events: list[Event] = []
+    shared: dict[Any, Any] = {}
     documents = 0
     skipped: list[GeomapError] = []
     notices: list[str] = []
     documents_in = iter_documents(paths, settings.ingest)
     if settings.ingest.corpus_dates:
         documents_in = _corpus_dated(documents_in)
-    for item, found in process_stream(documents_in, settings, gazetteer):
+    for item, found in process_stream(documents_in, settings):
         if isinstance(item, GeomapError):
             if settings.engine.strict:
                 raise item
@@ -221,7 +268,7 @@ def _read(
                 notice = f"{item.path or item.name}: read as {item.encoding}"
                 if notice not in notices[-1:]:  # once per file, not per JSONL/CSV record
                     notices.append(notice)
-            events.extend(found)
+            events.extend(_compact(e, shared) for e in found)
             if not found:
                 notices.append(f"{item.path or item.name}: no event places found")
         if on_document is not None:
@@ -231,6 +278,6 @@ def _read(
         reason = skipped[0].message if skipped else "no documents found"
         raise InputError(names, f"no input could be read ({reason})")
     agg = aggregate(events, settings.aggregate)
-    stamp = provenance(settings, gazetteer)
+    stamp = provenance(settings, sha)
     # seconds holds the start time until the caller has written the outputs.
     return RunResult(agg, settings, stamp, documents=documents, skipped=skipped, notices=notices, seconds=started)

@@ -646,3 +646,52 @@ def test_seeds_summary_counts_both_articles(cli_env):
     assert result.exit_code == 0, result.output
     found = SUMMARY.fullmatch(result.stderr.strip().splitlines()[-1])
     assert found and (found["read"], found["skipped"]) == ("2", "0")
+
+
+# ------------------------------------------------------------- memory: the gazetteer loads where it is used
+
+
+@pytest.mark.parametrize("world", [False, True])
+def test_gazetteer_sha_is_the_loaders_without_loading(tmp_path, world):
+    from geomap.config import GazetteerSettings
+    from geomap.gazetteer import load_gazetteer
+
+    user = tmp_path / "extra.csv"
+    user.write_text("name,lat,lon,country\nOld Town Square,49.84,24.03,UA\n", encoding="utf-8")
+    for user_file in (None, user):
+        cfg = GazetteerSettings(
+            path=MINI, source=MINI / "world", cache_dir=tmp_path / "cache", world=world, user_file=user_file
+        )
+        assert engine.gazetteer_sha(cfg) == load_gazetteer(cfg).sha
+
+
+def test_gazetteer_sha_fails_early_on_a_missing_gazetteer(tmp_path):
+    from geomap.config import GazetteerSettings
+    from geomap.errors import GazetteerError
+
+    with pytest.raises(GazetteerError, match="not found"):
+        engine.gazetteer_sha(GazetteerSettings(path=tmp_path / "nowhere", world=False))
+
+
+def test_a_pool_run_never_loads_the_gazetteer_in_this_process(tmp_path, monkeypatch, pool_spy):
+    loads: list[object] = []
+    real = engine.load_gazetteer
+
+    def spy(cfg):
+        loads.append(cfg)
+        return real(cfg)
+
+    monkeypatch.setattr(engine, "load_gazetteer", spy)
+    corpus = _write_jsonl(tmp_path / "in" / "corpus.jsonl", _records(130))
+    pooled = run([corpus], _settings(tmp_path / "two", engine={"jobs": 2}))
+    assert pool_spy["pools"] == 1 and loads == []  # only the workers loaded it
+    alone = run([corpus], _settings(tmp_path / "one", engine={"jobs": 1}))
+    assert len(loads) == 1  # one process, one load, at the first document
+    assert pooled.provenance == alone.provenance
+    _same_bytes(tmp_path / "one", tmp_path / "two", ("events.geojson", "events.csv"))
+
+
+def test_process_stream_without_a_gazetteer_gives_the_same_events(mini_gazetteer):
+    settings = Settings.load(None, gazetteer={"path": MINI, "world": False}, engine={"jobs": 1, "cache": False})
+    docs = _documents(5)
+    assert list(engine.process_stream(docs, settings)) == list(engine.process_stream(docs, settings, mini_gazetteer))

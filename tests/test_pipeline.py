@@ -73,3 +73,48 @@ def test_history_is_listed_as_background_not_mapped(tmp_path):
     assert background[0]["properties"]["background"] is True
     report = (tmp_path / "out" / "report.html").read_text("utf-8")
     assert "<h2>Background</h2>" in report and "Zhanaozen" in report
+
+
+def test_streamed_outputs_are_the_bytes_dumps_makes(tmp_path):
+    from geomap.render._common import stamp
+    from geomap.render.geojson import dumps, event_features, feature_collection, place_features
+
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty and Aktau on Tuesday.")
+    write(corpus, "b.txt", "Published: 2022-01-06\n\nOil workers went on strike in Zhanaozen on Wednesday.")
+    ran = run([corpus], settings(tmp_path / "run"))
+    block = stamp(ran.provenance)
+    assert (tmp_path / "run" / "events.geojson").read_text("utf-8") == dumps(
+        feature_collection(event_features(ran.aggregates), block)
+    )
+    assert (tmp_path / "run" / "places.geojson").read_text("utf-8") == dumps(
+        feature_collection(place_features(ran.aggregates), block)
+    )
+    extract([corpus], settings(tmp_path / "x"))
+    assert (tmp_path / "x" / "events.geojson").read_bytes() == (tmp_path / "run" / "events.geojson").read_bytes()
+
+
+def test_empty_collections_are_written_whole(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nNothing happened anywhere worth a map.")
+    run([corpus], settings(tmp_path / "out"))
+    text = (tmp_path / "out" / "spread.geojson").read_text("utf-8")
+    assert text.endswith('"features": []}\n') and json.loads(text)["features"] == []
+
+
+def test_events_share_equal_values_and_stay_equal(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty on Tuesday.")
+    write(corpus, "b.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty on Tuesday.")
+    events = run([corpus], settings(tmp_path / "out")).aggregates.events
+    assert len(events) == 2 and events[0].place is events[1].place
+    assert events[0].evidence is events[1].evidence and events[0].date is events[1].date
+
+
+def test_events_jsonl_lines_are_plain_features(tmp_path):
+    corpus = tmp_path / "in"
+    write(corpus, "a.txt", "Published: 2022-01-05\n\nProtesters rallied in Almaty and Aktau on Tuesday.")
+    extract([corpus], settings(tmp_path / "out"))
+    lines = (tmp_path / "out" / "events.jsonl").read_text("utf-8").splitlines()
+    collection = json.loads((tmp_path / "out" / "events.geojson").read_text("utf-8"))
+    assert [json.loads(line) for line in lines] == collection["features"]

@@ -21,23 +21,24 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from geomap.config import RenderSettings
 from geomap.errors import OutputError
 from geomap.records import Aggregates
 from geomap.render._common import stamp
-from geomap.render._io import staged, write_bytes, write_text
+from geomap.render._io import atomic_write, staged, write_bytes, write_text
 from geomap.render.geojson import (
-    dumps,
-    event_features,
-    feature_collection,
-    place_features,
+    iter_event_features,
+    iter_place_features,
     region_features,
     spread_features,
+    write_collection,
 )
 
 __all__ = ["build_map", "to_geodataframes", "write_events", "write_outputs"]
@@ -71,12 +72,35 @@ def write_events(agg: Aggregates, out: Path, provenance: Mapping[str, Any]) -> l
     ['events.geojson', 'events.jsonl']
     """
     out = _folder(out)
-    features = event_features(agg)
-    lines = "".join(dumps(f).replace("\n", "") + "\n" for f in features)
-    return [
-        write_text(out / "events.geojson", dumps(feature_collection(features, stamp(provenance)))),
-        write_text(out / "events.jsonl", lines),
-    ]
+    paths = [out / "events.geojson", out / "events.jsonl"]
+    # One pass over the events writes both files, one feature at a time: a
+    # corpus's worth of features or JSON text is never held at once.
+    with ExitStack() as files:
+        collection, lines = (_open_text(files, path) for path in paths)
+
+        def features() -> Iterator[dict[str, Any]]:
+            for feature in iter_event_features(agg):
+                lines.write(json.dumps(feature, ensure_ascii=False, allow_nan=False) + "\n")
+                yield feature
+
+        write_collection(collection, features(), stamp(provenance))
+    return paths
+
+
+def _open_text(files: ExitStack, path: Path) -> TextIO:
+    """Open a temporary file for ``path`` as UTF-8 text; closing ``files`` moves it onto ``path``."""
+    tmp = files.enter_context(atomic_write(path))
+    return files.enter_context(open(tmp, "w", encoding="utf-8", newline="", buffering=_BUFFER))
+
+
+def _write_streamed(path: Path, features: Iterable[dict[str, Any]], block: Mapping[str, Any]) -> Path:
+    """Write a FeatureCollection feature by feature (the bytes ``dumps`` makes) and return ``path``."""
+    with ExitStack() as files:
+        write_collection(_open_text(files, path), features, block)
+    return path
+
+
+_BUFFER = 1 << 20
 
 
 def _folder(out: Path) -> Path:
@@ -114,13 +138,13 @@ def _write_all(agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapp
     block = stamp(provenance)
     written: list[Path] = []
     for name, features in (
-        ("events.geojson", event_features(agg)),
-        ("places.geojson", place_features(agg)),
+        ("events.geojson", iter_event_features(agg)),
+        ("places.geojson", iter_place_features(agg)),
         ("spread.geojson", spread_features(agg)),
         ("regions.geojson", region_features(agg, cfg)),
-        ("background.geojson", event_features(replace(agg, events=agg.background))),
+        ("background.geojson", iter_event_features(replace(agg, events=agg.background))),
     ):
-        written.append(write_text(out / name, dumps(feature_collection(features, block))))
+        written.append(_write_streamed(out / name, features, block))
     if cfg.gpkg:
         from geomap.render.tables import write_gpkg
 

@@ -14,9 +14,9 @@ Examples
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TextIO
 
 from shapely.geometry import mapping
 
@@ -33,10 +33,13 @@ __all__ = [
     "dumps",
     "event_features",
     "feature_collection",
+    "iter_event_features",
+    "iter_place_features",
     "place_features",
     "region_features",
     "spread_features",
     "to_feature",
+    "write_collection",
 ]
 
 EVIDENCE_JOINER = " … "
@@ -130,10 +133,16 @@ def event_properties(event: Event) -> dict[str, Any]:
 
 def event_features(agg: Aggregates) -> list[dict[str, Any]]:
     """One Point per event (document, place, date), in :func:`event_sort_key` order."""
-    return [
-        to_feature([(e.place.lat, e.place.lon)], event_properties(e))
-        for e in sorted(agg.events, key=event_sort_key)
-    ]
+    return list(iter_event_features(agg))
+
+
+def iter_event_features(agg: Aggregates) -> Iterator[dict[str, Any]]:
+    """The features of :func:`event_features`, made one at a time.
+
+    A writer that streams them holds one feature in memory, not one per event.
+    """
+    for e in sorted(agg.events, key=event_sort_key):
+        yield to_feature([(e.place.lat, e.place.lon)], event_properties(e))
 
 
 def place_sort_key(summary: PlaceSummary) -> tuple:
@@ -169,10 +178,13 @@ def place_properties(summary: PlaceSummary) -> dict[str, Any]:
 
 def place_features(agg: Aggregates) -> list[dict[str, Any]]:
     """One Point per place summary, earliest first."""
-    return [
-        to_feature([(s.place.lat, s.place.lon)], place_properties(s))
-        for s in sorted(agg.places, key=place_sort_key)
-    ]
+    return list(iter_place_features(agg))
+
+
+def iter_place_features(agg: Aggregates) -> Iterator[dict[str, Any]]:
+    """The features of :func:`place_features`, made one at a time."""
+    for s in sorted(agg.places, key=place_sort_key):
+        yield to_feature([(s.place.lat, s.place.lon)], place_properties(s))
 
 
 def spread_properties(link: SpreadLink) -> dict[str, Any]:
@@ -260,3 +272,29 @@ def dumps(collection: Mapping[str, Any]) -> str:
     if not lines:
         return f'{opening}, "features": []}}\n'
     return f'{opening}, "features": [\n' + ",\n".join(lines) + "\n]}\n"
+
+
+def write_collection(handle: TextIO, features: Iterable[Mapping[str, Any]], stamp: Mapping[str, Any]) -> None:
+    """Write the text :func:`dumps` makes of a FeatureCollection, one feature at a time.
+
+    The bytes are the same as ``dumps(feature_collection(list(features), stamp))``,
+    but only one feature is in memory at once, so a corpus of any size writes in
+    flat memory.
+
+    Examples
+    --------
+    >>> import io
+    >>> features = [to_feature([(1.0, 2.0)], {"a": "é"}), to_feature([(3.0, 4.0)], {})]
+    >>> handle = io.StringIO()
+    >>> write_collection(handle, iter(features), {"version": "0"})
+    >>> handle.getvalue() == dumps(feature_collection(features, {"version": "0"}))
+    True
+    """
+    head = {key: value for key, value in feature_collection([], stamp).items() if key != "features"}
+    handle.write(json.dumps(head, ensure_ascii=False)[:-1])
+    separator = ', "features": [\n'
+    for feature in features:
+        handle.write(separator)
+        handle.write(json.dumps(feature, ensure_ascii=False, allow_nan=False))
+        separator = ",\n"
+    handle.write(', "features": []}\n' if separator != ",\n" else "\n]}\n")
