@@ -93,6 +93,27 @@ _LOCATIVE_BEFORE = re.compile(
 )
 
 
+# The ASCII words a match of each "...$" pattern above ends with, before trailing spaces.
+_CUE_ENDINGS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _CONTEXT_BEFORE: ("as", "like", "countries", "with", "from", "to", "in", "the", "and"),
+    _LOCATIVE_BEFORE: (
+        "in", "at", "near", "across", "throughout", "the", "city", "town", "village", "capital", "region",
+        "province", "oblast", "centre", "center", "of",
+    ),
+}
+
+
+def _ends_with_cue(pattern: re.Pattern[str], before: str) -> bool:
+    """``pattern.search(before)`` for the end-anchored patterns of ``_CUE_ENDINGS``.
+
+    An end-anchored search still tries every start position; on ASCII text
+    the last word is checked first, and most words are none of the cue's.
+    """
+    if before.isascii() and not before.rstrip().lower().endswith(_CUE_ENDINGS[pattern]):
+        return False
+    return pattern.search(before) is not None
+
+
 @lru_cache(maxsize=8192)
 def event_types_in(sentence: str) -> tuple[str, ...]:
     """The short event types a sentence reports, sorted.
@@ -104,7 +125,93 @@ def event_types_in(sentence: str) -> tuple[str, ...]:
     >>> event_types_in("The minister met the ambassador.")
     ()
     """
+    if _UNUSUAL_CASE.search(sentence) is None:
+        # Each cue regex scans the whole sentence under IGNORECASE; most types have none of
+        # their words in it, which plain substring tests on the lower-cased sentence tell at once.
+        low = sentence.lower()
+        return tuple(
+            sorted(
+                t for t, p in _CUE_PATTERNS.items()
+                if (_CUE_STARTS[t] is None or any(start in low for start in _CUE_STARTS[t])) and p.search(sentence)
+            )
+        )
     return tuple(sorted(t for t, p in _CUE_PATTERNS.items() if p.search(sentence)))
+
+
+def _top_alternatives(pattern: str) -> list[str]:
+    """Split a regex at its top-level ``|``."""
+    alternatives, current, depth, i = [], [], 0, 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            current.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if ch == "[":
+            j = i + 1
+            while pattern[j] != "]":
+                j += 2 if pattern[j] == "\\" else 1
+            current.append(pattern[i : j + 1])
+            i = j + 1
+            continue
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            alternatives.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(ch)
+        i += 1
+    alternatives.append("".join(current))
+    return alternatives
+
+
+def _literal_start(alternative: str) -> str:
+    """The literal characters every match of ``alternative`` begins with (lookbehinds skipped)."""
+    while alternative.startswith(("(?<!", "(?<=")):
+        depth, end = 0, 0
+        while True:
+            depth += (alternative[end] == "(") - (alternative[end] == ")")
+            if depth == 0:
+                break
+            end += 1
+        alternative = alternative[end + 1 :]
+    literal: list[str] = []
+    for ch in alternative:
+        if ch in "?*{":  # the quantifier makes the previous character optional
+            if literal:
+                literal.pop()
+            break
+        if ch in "+\\([.|^$)":
+            break
+        literal.append(ch)
+    return "".join(literal).lower()
+
+
+def _cue_starts(pattern: str) -> tuple[str, ...] | None:
+    """The lower-cased literal starts of a cue pattern's alternatives; None where one has none to test."""
+    starts: list[str] = []
+    for alternative in _top_alternatives(pattern):
+        group = _LEADING_WORDS.match(alternative)
+        if group:  # "(?:shut|cut)…": a match starts with one of the group's words
+            starts += [word.lower() for word in group.group(1).split("|")]
+        else:
+            starts.append(_literal_start(alternative))
+    return None if any(len(start) < 2 for start in starts) else tuple(starts)
+
+
+_LEADING_WORDS = re.compile(r"\(\?:((?:[^\W\d_]|\|)+)\)(?![?*{])")  # not an optional group
+
+
+_CUE_STARTS = {t: _cue_starts(p) for t, p in _CUES.items()}
+# The substring test stands in for re's IGNORECASE only where both fold case alike: ASCII,
+# Latin-1 (but the micro sign, which re folds with Greek mu), Cyrillic and punctuation. Outside
+# them re folds some characters with letters that str.lower() does not ("ſ" with "s", "İ"
+# with "i", old Cyrillic glyph variants with "в", "д", "о", "с", "т").
+_UNUSUAL_CASE = re.compile(r"[^\x00-\xb4\xb6-\xff\u0400-\u04ff\u2000-\u206f]")
 
 
 def acled_type(types: Sequence[str]) -> tuple[str, str]:
@@ -149,17 +256,21 @@ def is_event_mention(
     place = mention.place
     before = text[max(mention.sentence_start, mention.start - 60) : mention.start]
     after = text[mention.end : min(mention.sentence_end, mention.end + 100)]
-    if _CONTEXT_BEFORE.search(before):
+    if _ends_with_cue(_CONTEXT_BEFORE, before):
         return ()
     if place.kind == "country":
         return _country_types(mention, types, before, siblings)
     if focus and place.country != focus:
         # A foreign place is an event place only where the clause puts the event in it.
-        if not _LOCATIVE_BEFORE.search(before) or _SPEAKER_AFTER.match(after) or _DIPLOMACY.search(mention.sentence):
+        if (
+            not _ends_with_cue(_LOCATIVE_BEFORE, before)
+            or _SPEAKER_AFTER.match(after)
+            or _DIPLOMACY.search(mention.sentence)
+        ):
             return ()
     if place.kind == "region" and _locates_a_city(mention, text, siblings):
         return ()
-    if _SPEAKER_AFTER.match(after) and not _LOCATIVE_BEFORE.search(before) and place.kind != "region":
+    if _SPEAKER_AFTER.match(after) and not _ends_with_cue(_LOCATIVE_BEFORE, before) and place.kind != "region":
         # "X said …": a speaker, unless the event words sit in the same clause as X.
         clause = re.split(r"\b(?:said|says|that)\b", after, maxsplit=1)[0]
         if not event_types_in(before + mention.surface + clause):
@@ -196,7 +307,7 @@ def _country_types(
     ]
     if local:
         return ()
-    return measures if _LOCATIVE_BEFORE.search(before) else ()
+    return measures if _ends_with_cue(_LOCATIVE_BEFORE, before) else ()
 
 
 def _locates_a_city(region: Mention, text: str, siblings: Sequence[Mention]) -> bool:

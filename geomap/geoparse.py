@@ -78,7 +78,8 @@ _FUNCTION_WORDS = frozenset(
     """.split()
 )
 # Endings of Slavic, Kazakh and Armenian surnames ("Tokayev", "Temodnov", "Kuanyshuly").
-_SURNAME = re.compile(r"(?:ov|ev|ova|eva|yev|yeva|enko|yan|ian|sky|ski|skaya|ovich|evich|uly|kyzy)$")
+_SURNAME_ENDINGS = ("ov", "ev", "ova", "eva", "yev", "yeva", "enko", "yan", "ian", "sky", "ski", "skaya", "ovich",
+                    "evich", "uly", "kyzy")
 _TITLE_BEFORE = re.compile(
     r"(?:president|minister|mr|mrs|ms|dr|chief|leader|mayor|governor|akim|general|colonel|"
     r"spokesman|spokeswoman|director|chairman|head|deputy|named|journalist|blogger|"
@@ -90,7 +91,17 @@ _DEICTIC = re.compile(
     r"the whole country|the entire country|the country(?:'s)?|по всей стране|в стране|всей страны)\b",
     re.I,
 )
-_CAP_TOKEN = re.compile(r"\b[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’]*(?:[-\s][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’]*)?")
+# Every phrase of _DEICTIC holds one of these words, at most _DEICTIC_LEAD characters into it
+# ("throughout the country"), and starts with a character of _DEICTIC_FIRST (every character
+# that its first letters n, a, t, п, в match case-insensitively, as re sees case).
+# Spelled so that re scans for the first letters in C (what "nationwide|country|стран" with
+# re.I finds: n, c and с with every character re folds them with).
+_DEICTIC_HINT = re.compile(r"[nNcCсСᲃ](?:(?<=[nN])(?i:ationwide)|(?<=[cC])(?i:ountry)|(?<=[сСᲃ])(?i:тран))")
+_DEICTIC_LEAD = 15
+_DEICTIC_FIRST = frozenset("ANTantВПвпᲀ")
+# A capital not preceded by a word character (the same as a leading \b); written with the
+# capital first so that re scans for it in C instead of testing \b at every character.
+_CAP_TOKEN = re.compile(r"[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ](?<!\w.)[\w'’]*(?:[-\s][A-ZА-ЯЁӘҒҚҢӨҰҮҺІ][\w'’]*)?")
 
 _TRANSLIT = (
     ("dzh", "z"), ("zh", "z"), ("j", "z"), ("kh", "h"), ("q", "k"), ("sch", "s"), ("sh", "s"),
@@ -201,7 +212,13 @@ def focus_country(candidate_sets: Sequence[Sequence[Place]]) -> str | None:
 
 
 def _exact_hits(text: str, norm: str, gazetteer: _Gazetteer) -> list[_Hit]:
-    raw = sorted(gazetteer.scan(norm), key=lambda m: (m[0], -(m[1] - m[0])))
+    # Most of what the automaton reports are lowercase common words ("police", "oral"): a
+    # name in running text is capitalised, so the first letter decides before anything else.
+    # A match skipped here never sets ``last_end``, so dropping it early changes nothing.
+    raw = sorted(
+        (m for m in gazetteer.scan(norm) if m[0] < m[1] and text[m[0]].isupper()),
+        key=lambda m: (m[0], m[0] - m[1]),
+    )
     hits: list[_Hit] = []
     last_end = -1
     for start, end, key in raw:
@@ -210,24 +227,56 @@ def _exact_hits(text: str, norm: str, gazetteer: _Gazetteer) -> list[_Hit]:
         cands = gazetteer.candidates(key)
         if not cands:
             continue
-        surface = text[start:end]
-        if not surface[:1].isupper():
-            continue
         if gazetteer.is_common_word(key) and not _has_place_cue(text, start, end):
             continue
         hits.append(_Hit(start, end, key, cands, "exact", 1.0))
         last_end = end
     for h in hits:
         after = text[h.end : h.end + 40]
-        h.region_cue = bool(_REGION_CUE.match(after) or _REGION_WORD.search(h.key) or _LIST_REGIONS.match(after))
-        h.city_cue = bool(_CITY_CUE_AFTER.match(after) or _CITY_CUE_BEFORE.search(text[max(0, h.start - 20) : h.start]))
+        h.region_cue = bool(
+            _REGION_CUE.match(after) or _REGION_WORD.search(h.key) or (_may_list(after) and _LIST_REGIONS.match(after))
+        )
+        h.city_cue = bool(_CITY_CUE_AFTER.match(after) or _ends_with_cue(_CITY_CUE_BEFORE, text, h.start, 20))
     return hits
 
 
+def _may_list(after: str) -> bool:
+    """Whether ``after`` holds a plural word that _LIST_REGIONS ends with (it backtracks a lot to fail)."""
+    return "egions" in after or "blasts" in after or "rovinces" in after or "област" in after
+
+
+def _ends_with_cue(pattern: re.Pattern[str], text: str, start: int, reach: int) -> bool:
+    r"""``pattern.search`` over the ``reach`` characters before ``start``, for the patterns of ``_CUE_ENDINGS``.
+
+    Each such pattern ends in a cue word, then only spaces to the end. A search
+    anchored at the end still tries every start position, so on ASCII text the
+    last word is checked first: it must end with one of the cue's words.
+    """
+    window = text[max(0, start - reach) : start]
+    if window.isascii():
+        body = window.rstrip()
+        if len(body) == len(window) or not body.lower().endswith(_CUE_ENDINGS[pattern]):
+            return False
+    return pattern.search(window) is not None
+
+
+# The ASCII words a match of each "...\s+$" cue pattern can end with, before its trailing spaces.
+_TITLE_WORDS = (
+    "president", "minister", "mr", "mrs", "ms", "dr", "chief", "leader", "mayor", "governor", "akim", "general",
+    "colonel", "spokesman", "spokeswoman", "director", "chairman", "head", "deputy", "named", "journalist", "blogger",
+)
+_CUE_ENDINGS: dict[re.Pattern[str], tuple[str, ...]] = {
+    _CITY_CUE_BEFORE: ("city", "town", "village", "capital", "of"),
+    _PLACE_CUE_BEFORE: ("in", "at", "near", "from", "across", "around", "outside", "inside", "of", "the"),
+    _TITLE_BEFORE: _TITLE_WORDS + tuple(word + "." for word in _TITLE_WORDS),
+}
+
+
 def _has_place_cue(text: str, start: int, end: int) -> bool:
-    before = text[max(0, start - 25) : start]
     after = text[end : end + 30]
-    return bool(_PLACE_CUE_BEFORE.search(before) or _REGION_CUE.match(after) or _CITY_CUE_AFTER.match(after))
+    return bool(
+        _ends_with_cue(_PLACE_CUE_BEFORE, text, start, 25) or _REGION_CUE.match(after) or _CITY_CUE_AFTER.match(after)
+    )
 
 
 def _plausible(hit: _Hit, text: str, focus: str | None) -> bool:
@@ -258,16 +307,28 @@ def _is_ethnonym(key: str, country_key: str) -> bool:
 
 def _in_person_name(text: str, start: int, end: int) -> bool:
     """Part of a person's or organisation's name: "Nursultan Nazarbayev", "Sputnik Kazakhstan"."""
-    nxt = re.match(r"[ \u00a0]([A-ZА-ЯЁ][a-zа-яё]+)", text[end : end + 30])
+    nxt = _NEXT_WORD.match(text[end : end + 30]) if text[end : end + 1] in (" ", "\u00a0") else None
     if nxt and " " not in text[start:end].strip():
         word = nxt.group(1)
-        if word.lower() not in _FUNCTION_WORDS and _SURNAME.search(word.lower()):
+        if word.lower() not in _FUNCTION_WORDS and word.lower().endswith(_SURNAME_ENDINGS):
             return True
-    prev = re.search(r"(?:^|[^\w'’.,;:!?()\[\]\n-])([A-ZА-ЯЁ][a-zа-яё]+) $", text[max(0, start - 30) : start])
+    if start <= 0 or not text[start - 1].isspace():
+        return False  # both patterns below end in a space before the name
+    window = text[max(0, start - 30) : start]
+    prev = None
+    if window.endswith(" "):
+        words_before = window[:-1].split()
+        # The word before must hold a capital: a lowercase one ("in", "of") rules it out at once.
+        if words_before and not words_before[-1].islower():
+            prev = _PREV_WORD.search(window)
     if prev and prev.group(1).lower() not in _FUNCTION_WORDS:
         if not _sentence_initial(text, start - len(prev.group(1)) - 1):
             return True
-    return bool(_TITLE_BEFORE.search(text[max(0, start - 30) : start]))
+    return _ends_with_cue(_TITLE_BEFORE, text, start, 30)
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]([A-ZА-ЯЁ][a-zа-яё]+)")
+_PREV_WORD = re.compile(r"(?:^|[^\w'’.,;:!?()\[\]\n-])([A-ZА-ЯЁ][a-zа-яё]+) $")
 
 
 def _fuzzy_hits(
@@ -280,12 +341,12 @@ def _fuzzy_hits(
     for m in _CAP_TOKEN.finditer(text):
         start, end = m.start(), m.end()
         token = m.group()
-        if any(taken[start:end]):
+        if len(token) < 5 or taken.find(1, start, end) >= 0:
             continue
         words = token.replace("-", " ").split()
-        if len(token) < 5 or words[0].lower() in _FUNCTION_WORDS:
+        if words[0].lower() in _FUNCTION_WORDS:
             continue
-        if _SURNAME.search(normalize(words[-1])) or _TITLE_BEFORE.search(text[max(0, start - 30) : start]):
+        if normalize(words[-1]).endswith(_SURNAME_ENDINGS) or _ends_with_cue(_TITLE_BEFORE, text, start, 30):
             continue
         if "-" not in token and not _has_place_cue(text, start, end):
             # A garbled name is guessed only where the text says a place stands ("in the town
@@ -322,22 +383,48 @@ def _best_fuzzy(token: str, gazetteer: _Gazetteer, focus: str, threshold: float)
 
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[max(0, start - 3) : start]
-    return start == 0 or bool(re.search(r"(?:[.!?]\s+|\n\s*|^\s*)$", before))
+    return start == 0 or bool(_INITIAL.search(before))
+
+
+_INITIAL = re.compile(r"(?:[.!?]\s+|\n\s*|^\s*)$")
 
 
 def _resolve(hits: list[_Hit], text: str, focus: str | None) -> list[tuple[_Hit, Place]]:
     """Choose one candidate per hit; then revisit homonyms by nearness to the others."""
-    first = [(h, _rank(h, focus, None)) for h in hits]
-    anchors = [p for h, p in first if len(h.candidates) == 1 and p.kind != "country"]
+    # A name recurs through a text with the same candidates and cues, so it ranks the same:
+    # rank each distinct reading once, and measure each candidate's nearness once.
+    chosen: dict[tuple, Place] = {}
+    near: dict[int, float] = {}
+
+    def rank(h: _Hit, anchors: list[Place] | None) -> Place:
+        key = (tuple(map(id, h.candidates)), h.region_cue, h.city_cue, anchors is None)
+        place = chosen.get(key)
+        if place is None:
+            place = chosen[key] = _rank(h, focus, anchors, near)
+        return place
+
+    first = [(h, rank(h, None)) for h in hits]
+    # Distances depend on coordinates only: a place named five times is one anchor.
+    anchors = list({(p.lat, p.lon): p for h, p in first if len(h.candidates) == 1 and p.kind != "country"}.values())
     out = []
     for h, place in first:
         if len(h.candidates) > 1 and anchors:
-            place = _rank(h, focus, anchors)
+            place = rank(h, anchors)
         out.append((h, place))
     return out
 
 
-def _rank(hit: _Hit, focus: str | None, anchors: list[Place] | None) -> Place:
+def _rank(
+    hit: _Hit, focus: str | None, anchors: list[Place] | None, near_memo: dict[int, float] | None = None
+) -> Place:
+    memo: dict[int, float] = {} if near_memo is None else near_memo
+
+    def nearest(p: Place) -> float:
+        found = memo.get(id(p))
+        if found is None:
+            found = memo[id(p)] = min(p.distance_km(a) for a in anchors)
+        return found
+
     def score(p: Place) -> float:
         s = math.log10(p.population + 10)
         if focus and p.country == focus:
@@ -349,8 +436,7 @@ def _rank(hit: _Hit, focus: str | None, anchors: list[Place] | None) -> Place:
         elif hit.region_cue and not hit.city_cue:
             s -= 2.0
         if anchors:
-            near = min(p.distance_km(a) for a in anchors)
-            s += 2.0 * max(0.0, 1.0 - near / 1500.0)
+            s += 2.0 * max(0.0, 1.0 - nearest(p) / 1500.0)
         return s
 
     return max(hit.candidates, key=lambda p: (score(p), p.place_id))
@@ -438,11 +524,35 @@ def _deictic_mentions(
     """"nationwide", "the country": references to the focus country without its name."""
     named = {(m.sentence_start, m.place.place_id) for m in mentions}
     out = []
-    for m in _DEICTIC.finditer(text):
+    for m in _deictic_matches(text):
         s = _sentence_of(sents, m.start())
         if s is None or (s.start, country.place_id) in named:
             continue
         hit = _Hit(m.start(), m.end(), normalize(m.group()), (country,), "deictic", 0.8)
         out.append(_to_mention(doc, hit, country, sents, country.country))
         named.add((s.start, country.place_id))
+    return out
+
+
+def _deictic_matches(text: str) -> list[re.Match[str]]:
+    """What ``_DEICTIC.finditer(text)`` yields, trying the pattern only just before its key words.
+
+    A full ``finditer`` tries the long alternation at every character; the
+    key-word search is several times cheaper and most positions cannot start
+    a phrase. Positions are tried in the same order as ``finditer`` would, and
+    ``match`` at a position sees the real text around it, so the matches are
+    the same.
+    """
+    out: list[re.Match[str]] = []
+    pos = 0
+    for hint in _DEICTIC_HINT.finditer(text):
+        at = max(pos, hint.start() - _DEICTIC_LEAD)
+        while at <= hint.start():
+            m = _DEICTIC.match(text, at) if text[at] in _DEICTIC_FIRST else None
+            if m is None:
+                at += 1
+            else:
+                out.append(m)
+                at = m.end()
+        pos = max(pos, at)
     return out

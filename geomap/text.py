@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Sentence", "normalize", "normalize_name", "sentences"]
 
@@ -64,7 +65,24 @@ def normalize(text: str) -> str:
     """
     if text.isascii():
         return text.lower().replace("-", " ").replace("_", " ").replace("`", "'").replace("\t", " ")
-    return text.translate(_TABLE)
+    if len(text) < 64:
+        return text.translate(_TABLE)
+    # str.translate looks every character of a non-ASCII text up one by one; news text is
+    # mostly ASCII with a few quotes, dashes or words in another script. Fold the ASCII bytes
+    # of the UTF-8 form at once (multi-byte sequences are all >= 0x80 and pass unchanged),
+    # then translate only the runs of other characters.
+    folded = text.encode("utf-8", "surrogatepass").translate(_ASCII_BYTES).decode("utf-8", "surrogatepass")
+    return _NON_ASCII.sub(_fold_run, folded)
+
+
+def _fold_run(run: re.Match[str]) -> str:
+    return run.group().translate(_TABLE)
+
+
+_ASCII_BYTES = bytes(
+    ord(_fold_char(chr(b))) if b < 0x80 else b for b in range(256)
+)
+_NON_ASCII = re.compile(r"[^\x00-\x7f]+")
 
 
 def normalize_name(name: str) -> str:
@@ -90,7 +108,8 @@ class Sentence:
 
 # A sentence ends at . ! ? or … followed by space and a capital, digit or quote;
 # abbreviations such as "Jan." or "Mr." do not end one.
-_END = re.compile(r"[.!?…]+[\"'”»)\]]*(?=\s+[\"'“«(\[]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
+# (The first mark is spelled out, not "+": re then scans for it in C instead of trying every character.)
+_END = re.compile(r"[.!?…][.!?…]*[\"'”»)\]]*(?=\s+[\"'“«(\[]?[A-ZА-ЯЁӘҒҚҢӨҰҮҺІ0-9])")
 _ABBREV = re.compile(
     r"(?:\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|St|Gen|Col|"
     r"Lt|Sgt|Prof|Gov|Sen|Rep|No|vs|etc|approx|inc|Ltd|Co|U\.S|U\.N|ул|г|гг|т\.е|им)"
@@ -106,11 +125,17 @@ def sentences(text: str) -> list[Sentence]:
     >>> [(s.start, s.end, s.paragraph) for s in sentences("A b. C d.\n\nE f.")]
     [(0, 4, 0), (5, 9, 0), (11, 15, 1)]
     """
+    # Geoparse, temporal and events all split the same document: split it once.
+    return list(_split(text))
+
+
+@lru_cache(maxsize=32)
+def _split(text: str) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     paragraph = -1
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         chunk = line.group()
-        if not chunk.strip():
+        if chunk.isspace():
             continue
         paragraph += 1
         base = line.start()
@@ -121,13 +146,15 @@ def sentences(text: str) -> list[Sentence]:
             _add(out, text, base + cut, base + end.end(), paragraph)
             cut = end.end()
         _add(out, text, base + cut, base + len(chunk), paragraph)
-    return out
+    return tuple(out)
+
+
+_LINE = re.compile(r"[^\n]+")
 
 
 def _add(out: list[Sentence], text: str, start: int, end: int, paragraph: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append(Sentence(start, end, paragraph, text[start:end]))
+    piece = text[start:end]
+    body = piece.strip()
+    if body:
+        start += len(piece) - len(piece.lstrip())
+        out.append(Sentence(start, start + len(body), paragraph, body))

@@ -231,6 +231,8 @@ class Gazetteer:
         self._fuzzy_choices: dict[str, tuple[list[str], list[int]]] = {}
         # Capitalised words recur across a corpus; matching each once per country is enough.
         self._fuzzy_seen: dict[tuple[str, str, int, float], list[tuple[Place, str, float]]] = {}
+        # Keys recur in every document; remembering their ids spares a boundaries() pass each time.
+        self._pids: dict[str, int] = {}
         self._geocoder: Any = None
 
     def __len__(self) -> int:
@@ -269,7 +271,12 @@ class Gazetteer:
         return self._ix.keys_blob[off[pid] : off[pid + 1]]
 
     def _pid(self, key: str) -> int:
-        return self._ix.automaton.get(_pattern(key), -1)
+        pid = self._pids.get(key)
+        if pid is None:
+            if len(self._pids) > 200_000:
+                self._pids.clear()  # bounded: callers may look up any string
+            pid = self._pids[key] = self._ix.automaton.get(_pattern(key), -1)
+        return pid
 
     def candidates(self, key: str) -> tuple[Place, ...]:
         """Every place named ``key`` (a :func:`~geomap.text.normalize_name` key), best first.
