@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from shapely.geometry import mapping
 
 from geomap.config import RenderSettings
-from geomap.records import Aggregates, Event, PlaceSummary, SpreadLink
+from geomap.records import Aggregates, Event, Place, PlaceSummary, SpreadLink
 from geomap.render.boundaries import region_shapes
 
 __all__ = [
@@ -99,18 +99,24 @@ def event_sort_key(event: Event) -> tuple:
     return (event.doc, event.date is None, event.date or date.min, event.place.name, event.place.place_id)
 
 
-def event_properties(event: Event) -> dict[str, Any]:
-    """Return the fields of one event feature (see :data:`EVENT_FIELDS`)."""
-    place = event.place
-    end = event.end_date or event.date
+def _place_fields(place: Place) -> dict[str, Any]:
     return {
-        "doc": event.doc,
         "place": place.name,
         "place_id": place.place_id,
         "kind": place.kind,
         "admin1": place.admin1,
         "admin1_id": place.admin1_id,
         "country": place.country,
+    }
+
+
+def event_properties(event: Event) -> dict[str, Any]:
+    """Return the fields of one event feature (see :data:`EVENT_FIELDS`)."""
+    place = event.place
+    end = event.end_date or event.date
+    return {
+        "doc": event.doc,
+        **_place_fields(place),
         "date": _iso(event.date),
         "date_precision": event.date_precision or ("day" if event.date is not None else None),
         "date_basis": event.date_basis,
@@ -156,12 +162,7 @@ def place_properties(summary: PlaceSummary) -> dict[str, Any]:
     place = summary.place
     sources = sorted({source or doc for doc, _, source in summary.evidence})
     return {
-        "place": place.name,
-        "place_id": place.place_id,
-        "kind": place.kind,
-        "admin1": place.admin1,
-        "admin1_id": place.admin1_id,
-        "country": place.country,
+        **_place_fields(place),
         "first_seen": _iso(summary.first_seen),
         "last_seen": _iso(summary.last_seen),
         "dates": [d.isoformat() for d in sorted(summary.dates)],
