@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint bench clean
+.PHONY: setup run test browser bench clean
 
 setup: $(STAMP)
 
@@ -17,7 +17,13 @@ $(STAMP): pyproject.toml
 run: setup
 	$(BIN)/geomap run seeds/ --out outputs/
 
-test: setup
+# The browser test drives Debian's Chromium; install it (as CI does) when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+		&& apt-get update -qq && apt-get install -y -qq --no-install-recommends $$(grep -v '^#' .ci/apt-packages.txt) >/dev/null; } \
+		|| echo "make: Chromium is missing (apt-get install chromium); the browser test will fail"
+
+test: setup browser
 	$(BIN)/python -m pytest -q
 	$(BIN)/lint-imports
 	$(BIN)/ruff check geomap tests bench scripts
