@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from geomap.config import EventsSettings
@@ -399,9 +399,10 @@ def _events_for_place(
             continue
         background = False
         for ref in d.dates:
-            kept = by_date.get(ref.date)
-            if kept is None or _BASIS_RANK[ref.basis] < _BASIS_RANK[kept.basis]:
-                by_date[ref.date] = ref
+            for day in _days_of(ref, doc.published):
+                kept = by_date.get(day)
+                if kept is None or _BASIS_RANK[ref.basis] < _BASIS_RANK[kept.basis]:
+                    by_date[day] = ref
     event_type, sub_event_type = acled_type(types)
     common = dict(
         doc=doc.name, place=place, event_types=types, evidence=evidence, event_type=event_type,
@@ -417,3 +418,18 @@ def _events_for_place(
 
 
 _BASIS_RANK = {"explicit": 0, "relative": 1, "carried": 2, "publication": 3}
+_SHORT_SPAN_DAYS = 2
+
+
+def _days_of(ref: TimeRef, published: date | None) -> list[date]:
+    """The days a date stands for: every day of a short past span ("4-5 January"), else its start.
+
+    A long span ("from January 5 to 19", "since January 2") reports when
+    something began or how long a measure runs, not unrest on every day.
+    """
+    if ref.end is None or ref.end <= ref.date:
+        return [ref.date]
+    span = (ref.end - ref.date).days
+    if span > _SHORT_SPAN_DAYS or (published is not None and ref.end > published):
+        return [ref.date]
+    return [ref.date + timedelta(days=k) for k in range(span + 1)]
