@@ -203,7 +203,9 @@ def test_foreign_place_in_a_diplomatic_clause_is_context():
 def test_short_past_span_covers_each_day_long_or_future_span_its_start():
     from geomap.records import DatedMention, TimeRef
 
-    doc = document("Protesters rallied in Aktau on 3-4 January. A state of emergency runs in Almaty from January 5 to 19.")
+    doc = document(
+        "Protesters rallied in Aktau on 3-4 January. A state of emergency runs in Almaty from January 5 to 19."
+    )
     short = DatedMention(mention(doc, "Aktau", AKTAU), (TimeRef(date(2022, 1, 3), end=date(2022, 1, 4)),))
     long = DatedMention(mention(doc, "Almaty", ALMATY), (TimeRef(D5, end=date(2022, 1, 19)),))
     got = extract_events(doc, [short, long], CFG)
