@@ -8,7 +8,6 @@ input order, which keeps outputs identical whichever engine ran.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 from collections import deque
@@ -21,11 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from geomap.config import GazetteerSettings, Settings
-from geomap.errors import ConfigError, GazetteerError, GeomapError, OutputError
+from geomap.errors import ConfigError, GeomapError, OutputError
 from geomap.events import extract_events
-from geomap.gazetteer import Gazetteer, load_gazetteer
-from geomap.gazetteer import build as _gazetteer_build
-from geomap.gazetteer import local as _gazetteer_local
+from geomap.gazetteer import Gazetteer, gazetteer_sha, load_gazetteer, world_cache
 from geomap.geoparse import find_mentions
 from geomap.records import Document, Event
 from geomap.temporal import date_mentions
@@ -41,40 +38,6 @@ def process_document(doc: Document, gazetteer: Gazetteer, settings: Settings) ->
     mentions = find_mentions(doc, gazetteer, settings.geoparse)
     dated = date_mentions(doc, mentions, settings.temporal)
     return extract_events(doc, dated, settings.events)
-
-
-def gazetteer_sha(cfg: GazetteerSettings) -> str:
-    """The ``sha`` that ``load_gazetteer(cfg)`` gives, without loading a single place.
-
-    It is worked out the way the loader works it out, from ``MANIFEST.json``
-    (whose core files are checked against it, so a broken gazetteer fails
-    here, early), the user file and the world's source: a process that hands
-    every document to workers stamps its outputs without holding the world
-    gazetteer (a few hundred MB) itself.
-
-    Raises
-    ------
-    GazetteerError
-        The folder, the manifest, a core file or the user file is missing or
-        does not match.
-    """
-    return _gazetteer_identity(cfg)[0]
-
-
-def _gazetteer_identity(cfg: GazetteerSettings) -> tuple[str, Path | None]:
-    """The gazetteer's sha and, for the world gazetteer, the cache file the loader reads."""
-    folder = Path(cfg.path)
-    if not folder.is_dir():
-        raise GazetteerError(folder, "gazetteer folder not found; run `geomap gazetteer build`")
-    manifest = _gazetteer_local._manifest(folder)
-    user_sha = _gazetteer_local._file_sha(cfg.user_file)
-    if not cfg.world:
-        return hashlib.sha256(json.dumps([manifest["files"], user_sha]).encode()).hexdigest()[:12], None
-    source = Path(cfg.source) if cfg.source is not None else _gazetteer_build.default_source()
-    stamp = [_gazetteer_build.BUILD_VERSION, manifest["files"], _gazetteer_local._source_id(source), user_sha]
-    sha = hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:12]
-    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir is not None else folder / "cache"
-    return sha, cache_dir / f"world-{sha}.pickle"
 
 
 def process_stream(
@@ -125,7 +88,7 @@ def process_stream(
 
 def _build_world_cache(cfg: GazetteerSettings) -> None:
     """Build a missing world cache once, here, rather than in every worker at once (1 GB each)."""
-    _, cache_file = _gazetteer_identity(cfg)
+    cache_file = world_cache(cfg)
     if cache_file is not None and not cache_file.exists():
         load_gazetteer(cfg)  # writes the cache; the places themselves are dropped again
 

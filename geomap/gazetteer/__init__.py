@@ -16,7 +16,7 @@ Examples
 from __future__ import annotations
 
 from geomap.gazetteer.geocoder import GazetteerGeocoder
-from geomap.gazetteer.local import Gazetteer, describe, load_gazetteer
+from geomap.gazetteer.local import Gazetteer, describe, gazetteer_sha, load_gazetteer, world_cache
 from geomap.gazetteer.online import OnlineGazetteer
 
 __all__ = [
@@ -25,8 +25,10 @@ __all__ = [
     "GazetteerGeocoder",
     "OnlineGazetteer",
     "describe",
+    "gazetteer_sha",
     "get_geocoder",
     "load_gazetteer",
+    "world_cache",
 ]
 
 GEOCODERS: dict[str, type] = {

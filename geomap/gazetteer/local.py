@@ -47,7 +47,16 @@ from geomap.gazetteer import build as _build
 from geomap.records import Place
 from geomap.text import normalize_name
 
-__all__ = ["Gazetteer", "assemble", "boundaries", "describe", "load_gazetteer", "read_user_file"]
+__all__ = [
+    "Gazetteer",
+    "assemble",
+    "boundaries",
+    "describe",
+    "gazetteer_sha",
+    "load_gazetteer",
+    "read_user_file",
+    "world_cache",
+]
 
 KINDS = ("country", "city", "region", "town", "village", "landmark")
 _KIND_RANK = {kind: rank for rank, kind in enumerate(KINDS)}
@@ -579,26 +588,47 @@ def load_gazetteer(cfg: GazetteerSettings) -> Gazetteer:
         message names the file and, for the user file, the line).
     """
     folder = Path(cfg.path)
-    if not folder.is_dir():
-        raise GazetteerError(folder, "gazetteer folder not found; run `geomap gazetteer build`")
-    manifest = _manifest(folder)
-    user_sha = _file_sha(cfg.user_file)
-    if not cfg.world:
+    sha, source, cache = _identity(cfg)
+    if source is None or cache is None:
         places, names, common, _ = _build.read_core(folder)
         index = _with_user(places, [(k, pid) for k, pid, _ in names], common, cfg.user_file)
-        sha = hashlib.sha256(json.dumps([manifest["files"], user_sha]).encode()).hexdigest()[:12]
         return Gazetteer(index, sha)
-
-    source = Path(cfg.source) if cfg.source is not None else _build.default_source()
-    stamp = [_build.BUILD_VERSION, manifest["files"], _source_id(source), user_sha]
-    sha = hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:12]
-    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir is not None else folder / "cache"
-    cache = cache_dir / f"world-{sha}.pickle"
     index = _read_cache(cache)
     if index is None:
         index = _build_world(folder, source, cfg.user_file)
         _write_cache(cache, index)
     return Gazetteer(index, sha)
+
+
+def gazetteer_sha(cfg: GazetteerSettings) -> str:
+    """Return the ``sha`` that ``load_gazetteer(cfg)`` gives, without loading a single place.
+
+    The manifest's core files are checked on the way, so a broken gazetteer
+    fails here, early; a process that hands every document to workers can
+    stamp its outputs without holding the world gazetteer itself.
+    """
+    return _identity(cfg)[0]
+
+
+def world_cache(cfg: GazetteerSettings) -> Path | None:
+    """Return the world cache file ``load_gazetteer(cfg)`` reads (None for the core alone)."""
+    return _identity(cfg)[2]
+
+
+def _identity(cfg: GazetteerSettings) -> tuple[str, Path | None, Path | None]:
+    """The gazetteer's sha and, for the world gazetteer, its source folder and cache file."""
+    folder = Path(cfg.path)
+    if not folder.is_dir():
+        raise GazetteerError(folder, "gazetteer folder not found; run `geomap gazetteer build`")
+    manifest = _manifest(folder)
+    user_sha = _file_sha(cfg.user_file)
+    if not cfg.world:
+        return hashlib.sha256(json.dumps([manifest["files"], user_sha]).encode()).hexdigest()[:12], None, None
+    source = Path(cfg.source) if cfg.source is not None else _build.default_source()
+    stamp = [_build.BUILD_VERSION, manifest["files"], _source_id(source), user_sha]
+    sha = hashlib.sha256(json.dumps(stamp).encode()).hexdigest()[:12]
+    cache_dir = Path(cfg.cache_dir) if cfg.cache_dir is not None else folder / "cache"
+    return sha, source, cache_dir / f"world-{sha}.pickle"
 
 
 def _with_user(
