@@ -21,24 +21,16 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Protocol
 
 from rapidfuzz import fuzz
 
 from geomap.config import GeoparseSettings
 from geomap.errors import InputError
+from geomap.gazetteer import Gazetteer
 from geomap.records import Document, Mention, Place
 from geomap.text import Sentence, normalize, sentences
 
 __all__ = ["find_mentions", "focus_country", "translit_key"]
-
-
-class _Gazetteer(Protocol):
-    def scan(self, normalized_text: str): ...
-    def candidates(self, key: str) -> tuple[Place, ...]: ...
-    def is_common_word(self, key: str) -> bool: ...
-    def fuzzy(self, token: str, *, country: str, limit: int = 3, threshold: float = 80): ...
-    def country(self, iso2: str) -> Place | None: ...
 
 
 # Words after a name that make it a region ("Mangystau region", "Алматинской области").
@@ -140,7 +132,7 @@ class _Hit:
     city_cue: bool = False
 
 
-def find_mentions(doc: Document, gazetteer: _Gazetteer, cfg: GeoparseSettings) -> list[Mention]:
+def find_mentions(doc: Document, gazetteer: Gazetteer, cfg: GeoparseSettings) -> list[Mention]:
     """Every place mention in ``doc``, resolved, in text order.
 
     Parameters
@@ -211,7 +203,7 @@ def focus_country(candidate_sets: Sequence[Sequence[Place]]) -> str | None:
     return max(sorted(votes), key=lambda c: votes[c])
 
 
-def _exact_hits(text: str, norm: str, gazetteer: _Gazetteer) -> list[_Hit]:
+def _exact_hits(text: str, norm: str, gazetteer: Gazetteer) -> list[_Hit]:
     # Most of what the automaton reports are lowercase common words ("police", "oral"): a
     # name in running text is capitalised, so the first letter decides before anything else.
     # A match skipped here never sets ``last_end``, so dropping it early changes nothing.
@@ -332,7 +324,7 @@ _PREV_WORD = re.compile(r"(?:^|[^\w'’.,;:!?()\[\]\n-])([A-ZА-ЯЁ][a-zа-яё
 
 
 def _fuzzy_hits(
-    text: str, hits: list[_Hit], gazetteer: _Gazetteer, focus: str, cfg: GeoparseSettings, ethnonym: str = ""
+    text: str, hits: list[_Hit], gazetteer: Gazetteer, focus: str, cfg: GeoparseSettings, ethnonym: str = ""
 ) -> list[_Hit]:
     taken = bytearray(len(text) + 1)  # 1 where a known name already stands
     for h in hits:
@@ -365,7 +357,7 @@ def _fuzzy_hits(
     return out
 
 
-def _best_fuzzy(token: str, gazetteer: _Gazetteer, focus: str, threshold: float) -> tuple[Place, float] | None:
+def _best_fuzzy(token: str, gazetteer: Gazetteer, focus: str, threshold: float) -> tuple[Place, float] | None:
     key = translit_key(token)
     best: tuple[Place, float] | None = None
     for place, name, _ in gazetteer.fuzzy(token, country=focus, limit=10, threshold=max(50.0, threshold - 25)):
