@@ -2,6 +2,8 @@ import json
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from geomap.config import Settings
 from geomap.pipeline import extract, run
 
@@ -118,3 +120,19 @@ def test_events_jsonl_lines_are_plain_features(tmp_path):
     lines = (tmp_path / "out" / "events.jsonl").read_text("utf-8").splitlines()
     collection = json.loads((tmp_path / "out" / "events.geojson").read_text("utf-8"))
     assert [json.loads(line) for line in lines] == collection["features"]
+
+
+def test_the_package_exports_the_public_api_without_importing_it_up_front():
+    import subprocess
+    import sys
+
+    import geomap
+    import geomap.pipeline
+
+    assert geomap.run is geomap.pipeline.run and geomap.extract is geomap.pipeline.extract
+    assert {"run", "find_mentions", "Event", "Settings"} <= set(dir(geomap))
+    with pytest.raises(AttributeError, match="no attribute 'nothing'"):
+        geomap.nothing  # noqa: B018
+    code = "import sys, geomap; print(any(m in sys.modules for m in ('geopandas', 'folium', 'geomap.pipeline')))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"
