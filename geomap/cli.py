@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -131,11 +132,17 @@ def _execute(command: Any, inputs: list[str], config: Path | None, quiet: bool, 
         settings = _settings(config, **flags)
         with _progress(quiet) as progress:
             task = progress.add_task("documents", total=None)
+            shown = 0.0
 
             def on_document(item: Any, count: int) -> None:
+                nonlocal shown
                 if isinstance(item, GeomapError) and not quiet:
                     progress.console.print(f"geomap: skipped {item.message}", markup=False)
                 progress.update(task, completed=count)
+                now = time.monotonic()
+                if now - shown >= _REFRESH_SECONDS:
+                    progress.refresh()
+                    shown = now
 
             result = command(inputs, settings, on_document=on_document)
     except GeomapError as err:
@@ -161,7 +168,12 @@ def _engine_flags(strict: bool, jobs: int | None, engine: str | None, no_cache: 
     return flags or None
 
 
+_REFRESH_SECONDS = 0.1
+
+
 def _progress(quiet: bool) -> Progress:
+    # Refreshed from the main thread, never a thread of its own: the engine forks its
+    # workers, and a fork while another thread holds the terminal's lock can hang them.
     return Progress(
         TextColumn("[progress.description]{task.description}"),
         BarColumn(),
@@ -171,6 +183,7 @@ def _progress(quiet: bool) -> Progress:
         console=_err,
         disable=quiet or not _err.is_terminal,
         transient=True,
+        auto_refresh=False,
     )
 
 

@@ -7,7 +7,9 @@ input order, which keeps outputs identical whichever engine ran.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import multiprocessing
 import os
 import pickle
 from collections import deque
@@ -48,8 +50,9 @@ def process_stream(
     """Events for each document (errors pass through with no events), in input order.
 
     Without ``gazetteer``, the one ``settings.gazetteer`` describes is loaded
-    here only if documents are processed in this process; worker processes
-    load their own.
+    here when documents are processed in this process or by workers forked
+    from it, which share its memory; where processes cannot be forked, and on
+    Dask, each worker loads its own.
     """
     cache = None
     if settings.engine.cache:
@@ -80,7 +83,9 @@ def process_stream(
                     cache.put(item, events)
             yield item, events
         return
-    if gazetteer is None:
+    if isinstance(runner, _PoolRunner) and runner.forks:
+        runner.share(gazetteer or load_gazetteer(settings.gazetteer))
+    elif gazetteer is None:
         _build_world_cache(settings.gazetteer)
     with runner:
         yield from _batched(items, runner, cache, jobs)
@@ -122,6 +127,10 @@ def _batched(items, runner, cache, jobs) -> Iterator[Outcome]:
                 yield item, events
 
 
+# The gazetteer a forked worker inherits from its parent, by settings.
+_inherited: dict[GazetteerSettings, Gazetteer] = {}
+
+
 @lru_cache(maxsize=2)
 def _worker_gazetteer(cfg: GazetteerSettings) -> Gazetteer:
     # One load per worker process, reused for every batch it runs.
@@ -129,23 +138,47 @@ def _worker_gazetteer(cfg: GazetteerSettings) -> Gazetteer:
 
 
 def _run_batch(docs: list[Document], settings: Settings) -> list[list[Event]]:
-    gazetteer = _worker_gazetteer(settings.gazetteer)
+    gazetteer = _inherited.get(settings.gazetteer) or _worker_gazetteer(settings.gazetteer)
     return [process_document(d, gazetteer, settings) for d in docs]
 
 
 class _PoolRunner:
+    """Worker processes on this machine; forked where the platform can, so that they share the gazetteer."""
+
     def __init__(self, settings: Settings, jobs: int) -> None:
         self._settings = settings
-        self._pool = ProcessPoolExecutor(max_workers=jobs)
+        self._jobs = jobs
+        self.forks = "fork" in multiprocessing.get_all_start_methods()
+        self._pool: ProcessPoolExecutor | None = None
+
+    def share(self, gazetteer: Gazetteer) -> None:
+        """Hand ``gazetteer`` to the workers, which are forked now, before any document is sent.
+
+        The automaton and the place arrays are C memory that reference counting
+        never writes to, so the pages stay shared between all the processes:
+        one copy of the world gazetteer in RAM, and no load in any worker.
+        Frozen objects are left out of the workers' garbage collections, which
+        would otherwise touch, and so copy, every page of Python objects.
+        """
+        _inherited[self._settings.gazetteer] = gazetteer
+        gc.freeze()
+        self._pool = ProcessPoolExecutor(max_workers=self._jobs, mp_context=multiprocessing.get_context("fork"))
+        # A forked pool starts all its workers at the first submission.
+        self._pool.submit(int).result()
+        gc.unfreeze()
 
     def submit(self, docs: list[Document]) -> Future:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self._jobs)
         return self._pool.submit(_run_batch, docs, self._settings)
 
     def __enter__(self) -> _PoolRunner:
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._pool.shutdown(cancel_futures=True)
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+        _inherited.pop(self._settings.gazetteer, None)
 
 
 class _DaskRunner:

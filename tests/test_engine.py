@@ -673,22 +673,40 @@ def test_gazetteer_sha_fails_early_on_a_missing_gazetteer(tmp_path):
         engine.gazetteer_sha(GazetteerSettings(path=tmp_path / "nowhere", world=False))
 
 
-def test_a_pool_run_never_loads_the_gazetteer_in_this_process(tmp_path, monkeypatch, pool_spy):
-    loads: list[object] = []
+def test_forked_workers_share_the_one_gazetteer_loaded_here(tmp_path, monkeypatch, pool_spy):
+    import os
+
+    if "fork" not in engine.multiprocessing.get_all_start_methods():
+        pytest.skip("this platform cannot fork")
+    loads = tmp_path / "loads"
+    loads.mkdir()
     real = engine.load_gazetteer
 
     def spy(cfg):
-        loads.append(cfg)
+        # A file per process: a forked worker that loaded its own copy would leave one too.
+        (loads / str(os.getpid())).touch()
         return real(cfg)
 
     monkeypatch.setattr(engine, "load_gazetteer", spy)
     corpus = _write_jsonl(tmp_path / "in" / "corpus.jsonl", _records(130))
     pooled = run([corpus], _settings(tmp_path / "two", engine={"jobs": 2}))
-    assert pool_spy["pools"] == 1 and loads == []  # only the workers loaded it
+    assert pool_spy["pools"] == 1
+    assert [p.name for p in loads.iterdir()] == [str(os.getpid())]  # loaded once, here; the workers inherit it
+    assert not engine._inherited  # and let go of once the pool is done
     alone = run([corpus], _settings(tmp_path / "one", engine={"jobs": 1}))
-    assert len(loads) == 1  # one process, one load, at the first document
     assert pooled.provenance == alone.provenance
     _same_bytes(tmp_path / "one", tmp_path / "two", ("events.geojson", "events.csv"))
+
+
+def test_workers_that_cannot_fork_load_their_own_gazetteer(tmp_path, monkeypatch):
+    monkeypatch.setattr(engine.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    def settings(jobs):
+        return Settings.load(None, gazetteer={"path": MINI, "world": False}, engine={"jobs": jobs, "cache": False})
+
+    docs = _documents(engine._BATCH + 10)
+    spawned = list(engine.process_stream(docs, settings(2)))
+    assert spawned == list(engine.process_stream(docs, settings(1)))
+    assert len(spawned) == len(docs)
 
 
 def test_process_stream_without_a_gazetteer_gives_the_same_events(mini_gazetteer):
