@@ -152,17 +152,19 @@ def find_mentions(doc: Document, gazetteer: Gazetteer, cfg: GeoparseSettings) ->
     text = doc.text
     if not text.strip():
         return []
-    norm = normalize(text)
     sents = sentences(text)
-    found = _exact_hits(text, norm, gazetteer)
-    focus = cfg.focus_country or focus_country([h.candidates for h in found])
+    # Each sentence is read on its own, so a sentence met before (wire copy repeats
+    # across outlets; a corpus repeats its boilerplate) costs a cache lookup.
+    found = [_names_in(s.text, gazetteer) for s in sents]
+    focus = cfg.focus_country or focus_country([h[3] for names in found for h in names])
     country = gazetteer.country(focus) if focus else None
     ethnonym = normalize(country.name) if country is not None else ""
-    hits = [h for h in found if _plausible(h, text, focus) and not _is_ethnonym(h.key, ethnonym)]
-    if cfg.fuzzy and focus:
-        # Tokens overlapping a known name, even one dropped above, are not garbled names.
-        hits += _fuzzy_hits(text, found, gazetteer, focus, cfg, ethnonym)
-        hits.sort(key=lambda h: h.start)
+    threshold = cfg.fuzzy_threshold if cfg.fuzzy else None
+    hits = [
+        _Hit(s.start + start, s.start + end, *rest)
+        for s in sents
+        for start, end, *rest in _places_in(s.text, gazetteer, focus, ethnonym, threshold)
+    ]
     resolved = _resolve(hits, text, focus)
     mentions = [_to_mention(doc, h, place, sents, focus) for h, place in resolved]
     if country is not None:
@@ -201,6 +203,38 @@ def focus_country(candidate_sets: Sequence[Sequence[Place]]) -> str | None:
     if not votes:
         return None
     return max(sorted(votes), key=lambda c: votes[c])
+
+
+_SENTENCES_REMEMBERED = 8192
+
+
+@lru_cache(maxsize=_SENTENCES_REMEMBERED)
+def _names_in(sentence: str, gazetteer: Gazetteer) -> tuple[tuple, ...]:
+    """Every known name in ``sentence``: (start, end, key, candidates, region_cue, city_cue)."""
+    return tuple(
+        (h.start, h.end, h.key, h.candidates, h.region_cue, h.city_cue)
+        for h in _exact_hits(sentence, normalize(sentence), gazetteer)
+    )
+
+
+@lru_cache(maxsize=_SENTENCES_REMEMBERED)
+def _places_in(
+    sentence: str, gazetteer: Gazetteer, focus: str | None, ethnonym: str, fuzzy_threshold: float | None
+) -> tuple[tuple, ...]:
+    """The names in ``sentence`` that stand for places, as ``_Hit`` fields in order.
+
+    Garbled names are guessed too, unless ``fuzzy_threshold`` is None.
+    """
+    found = [
+        _Hit(start, end, key, cands, "exact", 1.0, region_cue, city_cue)
+        for start, end, key, cands, region_cue, city_cue in _names_in(sentence, gazetteer)
+    ]
+    hits = [h for h in found if _plausible(h, sentence, focus) and not _is_ethnonym(h.key, ethnonym)]
+    if fuzzy_threshold is not None and focus:
+        # Tokens overlapping a known name, even one dropped above, are not garbled names.
+        hits += _fuzzy_hits(sentence, found, gazetteer, focus, fuzzy_threshold, ethnonym)
+        hits.sort(key=lambda h: h.start)
+    return tuple((h.start, h.end, h.key, h.candidates, h.method, h.score, h.region_cue, h.city_cue) for h in hits)
 
 
 def _exact_hits(text: str, norm: str, gazetteer: Gazetteer) -> list[_Hit]:
@@ -324,7 +358,7 @@ _PREV_WORD = re.compile(r"(?:^|[^\w'’.,;:!?()\[\]\n-])([A-ZА-ЯЁ][a-zа-яё
 
 
 def _fuzzy_hits(
-    text: str, hits: list[_Hit], gazetteer: Gazetteer, focus: str, cfg: GeoparseSettings, ethnonym: str = ""
+    text: str, hits: list[_Hit], gazetteer: Gazetteer, focus: str, threshold: float, ethnonym: str = ""
 ) -> list[_Hit]:
     taken = bytearray(len(text) + 1)  # 1 where a known name already stands
     for h in hits:
@@ -345,7 +379,7 @@ def _fuzzy_hits(
             # of X", "X region") or for a hyphenated name: capitalised words elsewhere are far
             # more often demonyms, titles and ordinary words ("British", "Chairman").
             continue
-        best = _best_fuzzy(token, gazetteer, focus, cfg.fuzzy_threshold)
+        best = _best_fuzzy(token, gazetteer, focus, threshold)
         if best is None or _is_ethnonym(normalize(token), ethnonym):
             continue
         place, score = best

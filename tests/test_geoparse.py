@@ -149,3 +149,23 @@ def test_garbled_names_are_guessed_only_where_a_place_stands(mini_gazetteer):
     text = "Kazakhstan said Zhanazin officials and the Britsh Chairman met. Unrest hit the town of Zhanazin."
     got = [(m.surface, m.method, m.start) for m in found(mini_gazetteer, text) if m.method == "fuzzy"]
     assert [(surface, start) for surface, _, start in got] == [("Zhanazin", text.rindex("Zhanazin"))]
+
+
+def test_a_sentence_met_again_reads_the_same_wherever_it_stands(mini_gazetteer):
+    # Sentences are read once and remembered; the document around them still decides.
+    sentence = "Protests spread to the town of Zanautzen."
+    first = found(mini_gazetteer, f"Kazakhstan is tense. {sentence}")
+    again = found(mini_gazetteer, f"Workers marched in Aktau, Kazakhstan.\nThen calm.\n{sentence}")
+    for mentions, text in ((first, f"Kazakhstan is tense. {sentence}"),
+                           (again, f"Workers marched in Aktau, Kazakhstan.\nThen calm.\n{sentence}")):
+        (z,) = [m for m in mentions if m.surface == "Zanautzen"]
+        assert text[z.start:z.end] == "Zanautzen" and z.place.name == "Zhanaozen"
+    # The focus country is part of what a sentence means: with fuzzy matching off, or with
+    # no focus country to match against, the same sentence yields no garbled name.
+    assert "Zanautzen" not in {m.surface for m in found(mini_gazetteer, sentence, GeoparseSettings(fuzzy=False))}
+    assert "Zanautzen" not in {m.surface for m in found(mini_gazetteer, sentence)}
+
+
+def test_a_title_ending_the_previous_sentence_does_not_make_a_name_a_persons(mini_gazetteer):
+    text = "The speech was given by the president. Almaty stayed under curfew."
+    assert ("Almaty", "Almaty") in names(mini_gazetteer, text)
