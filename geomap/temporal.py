@@ -55,6 +55,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 import ahocorasick
 
@@ -967,6 +968,18 @@ def _inside(pos: int, exprs: list[_Expr]) -> bool:
 _Dated = tuple[tuple[TimeRef, ...], bool]
 
 
+@lru_cache(maxsize=8192)
+def _sentence_scan(sentence: str) -> tuple[tuple[_Raw, ...], tuple[tuple[int, str], ...]]:
+    """The time expressions and tense cues of one sentence, offsets into it; never mutate them.
+
+    A sentence is read on its own, so one met before in the corpus (wire copy,
+    boilerplate) is not scanned again.
+    """
+    low = _lower(sentence)
+    scan = _scan(sentence, low)
+    return tuple(_merge(sentence, low, _select(scan.raws))), tuple(scan.cues)
+
+
 def _analyse(
     doc: Document, cfg: TemporalSettings, sents: list[Sentence], wanted: dict[int, list[tuple[int, int, int]]]
 ) -> dict[int, _Dated]:
@@ -974,19 +987,20 @@ def _analyse(
     text = doc.text
     published = doc.published
     low = _lower(text)
-    scan = _scan(text, low)
-    raws = _merge(text, low, _select(scan.raws))
+    raw_by_sentence: dict[int, list[_Raw]] = {}
+    cues_by_sentence: dict[int, list[tuple[int, str]]] = {}
+    for index, sent in enumerate(sents):
+        found, cues = _sentence_scan(sent.text)
+        base = sent.start
+        if found:
+            raw_by_sentence[index] = [_Raw(r.start + base, r.end + base, r.rule, r.data, r.text) for r in found]
+        if cues:
+            cues_by_sentence[index] = [(pos + base, kind) for pos, kind in cues]
+    raws = [r for found in raw_by_sentence.values() for r in found]
     ctx = _Context(published, _reference(raws, published), cfg.window_days)
     if published is not None:
         ctx.lower = shift(published, -cfg.window_days) or date.min
         ctx.publication = (TimeRef(published, basis="publication"),)
-    starts = [s.start for s in sents]
-    raw_by_sentence: dict[int, list[_Raw]] = {}
-    for r in raws:
-        raw_by_sentence.setdefault(bisect_right(starts, r.start) - 1, []).append(r)
-    cues_by_sentence: dict[int, list[tuple[int, str]]] = {}
-    for cue in scan.cues:
-        cues_by_sentence.setdefault(bisect_right(starts, cue[0]) - 1, []).append(cue)
     wanted_paragraphs = {sents[i].paragraph for i in wanted}
 
     out: dict[int, _Dated] = {}

@@ -514,3 +514,14 @@ def test_random_unicode_never_raises(text: str, pub: date) -> None:
     mentions = [Mention("t.txt", "X", i, i + 1, PLACE) for i in range(0, len(text), 7)]
     out = date_mentions(Document("t.txt", text, published=pub), mentions, TemporalSettings(on_undated="drop"))
     assert len(out) <= len(mentions)
+
+
+def test_a_sentence_met_again_is_dated_by_its_own_document() -> None:
+    # Sentences are scanned once and remembered; what they resolve to still depends on
+    # the document: its publication date and the dates carried through its paragraph.
+    sentence = "On Monday a crowd formed in Oskemen."
+    assert days(sentence, "Oskemen") == ["2022-01-03"]
+    assert days(sentence, "Oskemen", pub=date(2022, 1, 12)) == ["2022-01-10"]
+    (dm,) = run(f"Calm returned. {sentence}", "Oskemen")
+    assert dm.mention.start == len("Calm returned. ") + sentence.index("Oskemen")
+    assert [r.date.isoformat() for r in dm.dates] == ["2022-01-03"]
