@@ -7,6 +7,12 @@ one layer per day and per event type, the spread arrows and a heat map. A
 time slider replays the spread; a legend, a title, a scale bar and the credits
 (with the provenance stamp) complete it.
 
+Big maps stay small and quick (``bench/map_load.py`` measures them): each
+place is written once, popups and the day and type layers are made in the
+browser only when needed, the spread arrows of a day are one shape, and from
+``_CANVAS_FROM`` places on, Leaflet draws on a canvas instead of one SVG
+element per marker.
+
 Every piece of article text is passed through :func:`html.escape` here, before
 it is handed to the page.
 
@@ -61,14 +67,24 @@ from geomap.render.map_elements import (
 __all__ = ["build_map", "fragment_html", "map_html"]
 
 _EVIDENCE_CHARS = 400
-_EVIDENCE_TOTAL = 3_000_000  # keeps map.html under ~10 MB even with 10,000 places
+# Quoted evidence is most of a big map's weight: 3 M characters in all, at least 100 per place.
+# 20,000 synthetic places with short source URLs make a 9.4 MB map.html (bench/map_load.py).
+_EVIDENCE_TOTAL = 3_000_000
+_EVIDENCE_FLOOR = 100
 _FRAGMENT_HEIGHT = "640px"
+# From this many places on, Leaflet draws on a canvas: thousands of SVG elements make a map slow
+# to open and to replay. Smaller maps keep SVG (one element per marker, crisp in print).
+_CANVAS_FROM = 1000
 _PANES = {"basemap": 250, "regions": 350, "places": 450}  # Leaflet's overlayPane (spread arrows) is 400
 _SEEN = {"color": "#ffffff", "weight": 1, "opacity": 0.9, "fillOpacity": 0.8}
 # A dark ring marks the day's new places: red would vanish against the ramp's orange end.
 FRESH_RING = "#111111"
 _FRESH = {"color": FRESH_RING, "weight": 3.5, "opacity": 1.0, "fillOpacity": 1.0}
 _ARROW = "#5b2333"
+_ARROW_STYLES = {
+    "line": {"color": _ARROW, "weight": 2, "opacity": 0.85},
+    "head": {"color": _ARROW, "weight": 1, "fillColor": _ARROW, "fillOpacity": 0.9},
+}
 _POSITRON = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 _POSITRON_ATTR = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
@@ -116,13 +132,6 @@ def _safe_url(url: str | None) -> str | None:
     return None
 
 
-def _days_text(days: Sequence[date]) -> str:
-    ordered = sorted(days)
-    if len(ordered) <= 8:
-        return ", ".join(d.isoformat() for d in ordered)
-    return f"{ordered[0].isoformat()} … {ordered[-1].isoformat()} ({len(ordered)} days)"
-
-
 class _Sources:
     """The documents quoted in popups, listed once and referred to by index."""
 
@@ -143,23 +152,21 @@ class _Sources:
 
 def _evidence_budget(n_places: int) -> int:
     """Characters of quoted evidence per place: generous for small maps, lean for huge ones."""
-    return max(160, min(_EVIDENCE_CHARS * 3, _EVIDENCE_TOTAL // max(n_places, 1)))
+    return max(_EVIDENCE_FLOOR, min(_EVIDENCE_CHARS * 3, _EVIDENCE_TOTAL // max(n_places, 1)))
 
 
-def _place_info(summary: PlaceSummary, sources: _Sources, cfg: RenderSettings, budget: int) -> list[Any]:
-    """Cut the popup of one place into escaped pieces; the page's script joins them (see PlaceMarkers)."""
+def _place_info(
+    summary: PlaceSummary, sources: _Sources, wheres: dict[str, int], cfg: RenderSettings, budget: int, last: int
+) -> list[Any]:
+    """The popup of one place as compact, escaped pieces; the page's script writes it (see PlaceMarkers).
+
+    Text the script can rebuild from the row (dates, event types, counts) is
+    left out, and the line saying where a place is (few distinct ones) is
+    listed once in ``wheres`` and referred to by index.
+    """
     place = summary.place
     where = ", ".join(_e(x) for x in (place.admin1, place.country) if x)
-    if summary.first_seen is None:
-        when = "date not known"
-    elif summary.first_seen == summary.last_seen:
-        when = f"first reported {summary.first_seen.isoformat()}"
-    else:
-        when = f"first reported {summary.first_seen.isoformat()}, last {summary.last_seen.isoformat()}"
-    active = _e(_days_text(summary.dates)) if len(summary.dates) > 1 else ""
-    reports = "report" if summary.n_reports == 1 else "reports"
-    documents = "document" if summary.n_documents == 1 else "documents"
-    counts = f"{summary.n_reports} {reports} in {summary.n_documents} {documents}"
+    where_line = f"{where} · {_e(place.kind)}" if where else _e(place.kind)
     quoted = []
     left = budget
     for doc, sentence, source in summary.evidence[: cfg.popup_evidence]:
@@ -170,8 +177,8 @@ def _place_info(summary: PlaceSummary, sources: _Sources, cfg: RenderSettings, b
         left -= len(text)
         quoted.append([_e(text), sources.ref(doc, source)])
     more = len(summary.evidence) - len(quoted)
-    kind = f"{where} · {_e(place.kind)}" if where else _e(place.kind)
-    return [_e(place.name), kind, when, active, _e(", ".join(summary.event_types)), counts, quoted, more]
+    where_index = wheres.setdefault(where_line, len(wheres))
+    return [_e(place.name), where_index, last, summary.n_reports, summary.n_documents, quoted, more]
 
 
 def _mercator_y(lat: float) -> float:
@@ -209,14 +216,6 @@ def arrowhead(origin: tuple[float, float], destination: tuple[float, float]) -> 
         (base_x + uy * half, base_y - ux * half),
     ]
     return [(round(_latitude(y), 5), round(x, 5)) for x, y in ring]
-
-
-def _spread_popup(link: SpreadLink) -> str:
-    return (
-        f'<div class="geomap-popup"><h4>{_e(link.origin.name)} → {_e(link.destination.name)}</h4>'
-        f"<p>{link.origin_date.isoformat()} → {link.destination_date.isoformat()} · "
-        f"{link.distance_km:.0f} km</p><p>Likely spread: the nearest place active earlier.</p></div>"
-    )
 
 
 def _geometry_json(geometry: Any, digits: int = 3) -> dict[str, Any]:
@@ -419,6 +418,7 @@ def build_map(agg: Aggregates, cfg: RenderSettings, provenance: Mapping[str, Any
         location=[40.0, 30.0] if bbox is None else [(bbox[1] + bbox[3]) / 2, (bbox[0] + bbox[2]) / 2],
         zoom_start=2 if bbox is None else 5,
         tiles=None,
+        prefer_canvas=len(places) >= _CANVAS_FROM,
         control_scale=True,
         zoom_control="bottomright",
     )
@@ -428,6 +428,15 @@ def build_map(agg: Aggregates, cfg: RenderSettings, provenance: Mapping[str, Any
     root.header.add_child(Element(_CSS), name="geomap_css")
     for pane, z_index in _PANES.items():
         CustomPane(f"geomap-{pane}", z_index=z_index, pointer_events=pane != "basemap").add_to(m)
+    if bbox is not None:
+        # Set the view before any layer is added, so each shape is projected and drawn once, not twice.
+        # Room for the title (top left), legend (bottom right) and slider (bottom left).
+        m.fit_bounds(
+            [[bbox[1], bbox[0]], [bbox[3], bbox[2]]],
+            padding_top_left=(20, 100),
+            padding_bottom_right=(200, 60),
+            max_zoom=8,
+        )
     _add_basemap(m, layers, cfg)
 
     HtmlControl(_title_html(agg, cfg, days), "topleft", "geomap-title").add_to(m)
@@ -436,14 +445,6 @@ def build_map(agg: Aggregates, cfg: RenderSettings, provenance: Mapping[str, Any
     HtmlControl(_legend_html(agg, days, colours), "bottomright", "geomap-legend").add_to(m)
     AttributionText(_credits_html(layers, provenance)).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    if bbox is not None:
-        # Room for the title (top left), legend (bottom right) and slider (bottom left).
-        m.fit_bounds(
-            [[bbox[1], bbox[0]], [bbox[3], bbox[2]]],
-            padding_top_left=(20, 100),
-            padding_bottom_right=(200, 60),
-            max_zoom=8,
-        )
 
     seed = hashlib.sha256(js_value([_title_html(agg, cfg, days), points]).encode()).hexdigest()[:8]
     _settle_ids(root, seed)
@@ -499,6 +500,7 @@ def _add_data_layers(
         type_groups.append(group)
 
     sources = _Sources(articles)
+    wheres: dict[str, int] = {}
     budget = _evidence_budget(len(places))
     rows = [
         [
@@ -509,34 +511,23 @@ def _add_data_layers(
             first,
             sorted({index[d] for d in s.dates if d in index}),
             sorted({type_index[t] for t in s.event_types}),
-            _place_info(s, sources, cfg, budget),
+            _place_info(s, sources, wheres, cfg, budget, index.get(s.last_seen, -1) if s.last_seen else -1),
         ]
         for s, first in zip(places, firsts, strict=True)
     ]
     styles = {"seen": _SEEN, "fresh": _FRESH, "pane": "geomap-places"}
-    markers = PlaceMarkers(rows, sources.rows, main, day_groups, type_groups, styles)
+    tables = {
+        "sources": sources.rows,
+        "wheres": list(wheres),
+        "days": [d.isoformat() for d in days],
+        "types": [_e(t) for t in types],
+    }
+    markers = PlaceMarkers(rows, tables, main, day_groups, type_groups, styles)
     markers.add_to(m)
 
     arrows = None
     if agg.spread:
-        links = sorted(agg.spread, key=lambda s: (s.destination_date, s.destination.name, s.origin.name))
-        arrow_rows = [
-            [
-                [[s.origin.lat, s.origin.lon], [s.destination.lat, s.destination.lon]],
-                [
-                    list(p)
-                    for p in arrowhead((s.origin.lat, s.origin.lon), (s.destination.lat, s.destination.lon))
-                ],
-                index.get(s.destination_date, -1),
-                _spread_popup(s),
-            ]
-            for s in links
-        ]
-        arrow_styles = {
-            "line": {"color": _ARROW, "weight": 2, "opacity": 0.85},
-            "head": {"color": _ARROW, "weight": 1, "fillColor": _ARROW, "fillOpacity": 0.9},
-        }
-        arrows = SpreadArrows(arrow_rows, spread_group, arrow_styles)
+        arrows = SpreadArrows(_arrow_rows(agg.spread, places, index), markers, spread_group, _ARROW_STYLES)
         arrows.add_to(m)
 
     if days:
@@ -546,6 +537,30 @@ def _add_data_layers(
             so_far = sum(1 for f in firsts if 0 <= f <= i)
             labels.append(f"{day.isoformat()} · {new} new · {so_far} places so far")
         TimeSliderControl(labels, markers, arrows).add_to(m)
+
+
+def _arrow_rows(
+    spread: Sequence[SpreadLink], places: Sequence[PlaceSummary], index: Mapping[date, int]
+) -> list[list[Any]]:
+    """``[origin_row, destination_row, origin_day, destination_day, arrowhead, km]`` per link (see SpreadArrows).
+
+    Ends are given as the index of their place's row, so names and points are
+    written once; a link always joins two places of the map.
+    """
+    row_of = {s.place.place_id: i for i, s in enumerate(places)}
+    links = sorted(spread, key=lambda s: (s.destination_date, s.destination.name, s.origin.name))
+    return [
+        [
+            row_of[s.origin.place_id],
+            row_of[s.destination.place_id],
+            index.get(s.origin_date, -1),
+            index.get(s.destination_date, -1),
+            [list(p) for p in arrowhead((s.origin.lat, s.origin.lon), (s.destination.lat, s.destination.lon))],
+            round(s.distance_km),
+        ]
+        for s in links
+        if s.origin.place_id in row_of and s.destination.place_id in row_of
+    ]
 
 
 def map_html(m: folium.Map) -> str:

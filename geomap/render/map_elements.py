@@ -2,9 +2,11 @@ r"""geomap's own folium elements: each is one class with one template doing one 
 
 The data each element hands to JavaScript is written once, as compact JSON
 with ``<``, ``>``, ``&`` and ``'`` escaped (as folium's ``tojavascript`` does),
-so a ``</script>`` inside article text cannot end the script. Every string
-that becomes HTML on the page was passed through :func:`html.escape` before
-it got here.
+so a ``</script>`` inside article text cannot end the script. The bulk of it
+(places, arrows) sits in ``<script type="application/json">`` blocks read
+with ``JSON.parse``, which browsers load much faster than the same data
+written as a JavaScript literal. Every string that becomes HTML on the page
+was passed through :func:`html.escape` before it got here.
 
 Examples
 --------
@@ -46,36 +48,64 @@ def js_value(value: Any) -> str:
 
 
 class PlaceMarkers(MacroElement):
-    """Circle markers for every place, in the main group and in each day and event-type group.
+    """Circle markers for every place, and for each day and event-type layer the first time it is shown.
 
     ``rows`` hold one list per place: ``[lat, lon, radius, colour, first_day,
     day_indexes, type_indexes, info]`` with ``first_day`` -1 when undated, and
-    ``info`` the popup's escaped pieces: ``[name, where, when, active_days,
-    event_types, counts, [[sentence, source_index], ...], n_more]``. ``sources``
-    lists ``[doc, label, url]`` (escaped; url may be empty) once per source.
-    The markers and popups are made in the browser so the page carries each
-    place once.
+    ``info`` the popup's pieces: ``[name, where_index, last_day, n_reports,
+    n_documents, [[sentence, source_index], ...], n_more]``. ``tables`` lists
+    what rows refer to by index: ``sources`` (``[doc, label, url]``, url may be
+    empty), ``wheres`` (region, country and kind of place), ``days`` (ISO
+    dates) and ``types`` (event types). Every string is already escaped.
+
+    The page carries each place once and builds everything else in the
+    browser, as late as it can: the popup text, in one shared popup filled
+    when a marker is clicked, and the day and event-type layers (hidden at
+    first) only when the reader turns one on. That keeps a map of thousands of
+    places small and quick to open. The page's script sees ``{markers:
+    [{layer, first, style}], group, styles, rows, days, open(index)}``.
     """
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.data_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var rows = {{ this.rows_json }};
-            var sources = {{ this.sources_json }};
+            var map = {{ this._parent.get_name() }};
+            var data = JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent);
+            var rows = data.rows;
+            var days = data.days;
             var styles = {{ this.styles_json }};
+            var group = {{ this.group.get_name() }};
             var dayGroups = [{% for g in this.day_groups %}{{ g.get_name() }},{% endfor %}];
             var typeGroups = [{% for g in this.type_groups %}{{ g.get_name() }},{% endfor %}];
+            var popup = L.popup({maxWidth: 380});
             function line(text) { return text ? "<p>" + text + "</p>" : ""; }
-            function popup(info) {
+            function counted(n, noun) { return n + " " + noun + (n === 1 ? "" : "s"); }
+            function dayList(indexes) {
+                if (indexes.length <= 8) { return indexes.map(function (d) { return days[d]; }).join(", "); }
+                return days[indexes[0]] + " \u2026 " + days[indexes[indexes.length - 1]]
+                    + " (" + indexes.length + " days)";
+            }
+            function popupHtml(row) {
+                var info = row[7];
+                var when = "date not known";
+                if (row[4] >= 0) {
+                    when = "first reported " + days[row[4]];
+                    if (info[2] >= 0 && info[2] !== row[4]) { when += ", last " + days[info[2]]; }
+                }
+                var types = row[6].map(function (t) { return data.types[t]; }).join(", ");
                 var html = '<div class="geomap-popup"><h4>' + info[0] + "</h4>";
-                html += line(info[1]) + line(info[2]);
-                html += line(info[3] ? "Active: " + info[3] : "") + line(info[4] ? "Events: " + info[4] : "");
-                html += line(info[5]);
-                if (info[6].length) {
+                html += line(data.wheres[info[1]]) + line(when);
+                html += line(row[5].length > 1 ? "Active: " + dayList(row[5]) : "");
+                html += line(types ? "Events: " + types : "");
+                html += line(counted(info[3], "report") + " in " + counted(info[4], "document"));
+                if (info[5].length) {
                     html += "<ul>";
-                    info[6].forEach(function (quote) {
-                        var source = sources[quote[1]];
+                    info[5].forEach(function (quote) {
+                        var source = data.sources[quote[1]];
                         var label = source[1];
                         if (source[2]) {
                             label = '<a href="' + source[2] + '" target="_blank" rel="noopener noreferrer">'
@@ -86,28 +116,47 @@ class PlaceMarkers(MacroElement):
                     });
                     html += "</ul>";
                 }
-                if (info[7] > 0) { html += '<p class="src">and ' + info[7] + " more sentences</p>"; }
+                if (info[6] > 0) { html += '<p class="src">and ' + info[6] + " more sentences</p>"; }
                 return html + "</div>";
             }
-            function circle(row, style, className) {
-                var options = Object.assign(
-                    {radius: row[2], fillColor: row[3], pane: styles.pane, className: className}, style);
-                return L.circleMarker([row[0], row[1]], options)
-                    .bindPopup(function () { return popup(row[7]); }, {maxWidth: 380});
+            function open(index) {
+                var row = rows[index];
+                popup.setLatLng([row[0], row[1]]).setContent(popupHtml(row)).openOn(map);
             }
-            var markers = rows.map(function (row) {
-                var marker = circle(row, styles.seen, "geomap-place");
-                marker.addTo({{ this.group.get_name() }});
-                row[5].forEach(function (day) {
-                    var style = day === row[4] ? styles.fresh : styles.seen;
-                    circle(row, style, "geomap-day-place").addTo(dayGroups[day]);
-                });
-                row[6].forEach(function (type) {
-                    circle(row, styles.seen, "geomap-type-place").addTo(typeGroups[type]);
-                });
-                return {layer: marker, first: row[4]};
+            function onClick(event) {
+                L.DomEvent.stop(event);
+                open(event.layer.options.row);
+            }
+            function circle(index, style, className) {
+                var row = rows[index];
+                var options = {radius: row[2], fillColor: row[3], pane: styles.pane, className: className,
+                               row: index};
+                return L.circleMarker([row[0], row[1]], Object.assign(options, style));
+            }
+            function fillWhenShown(layer, wanted, styleOf, className) {
+                function fill() {
+                    rows.forEach(function (row, index) {
+                        if (wanted(row)) { layer.addLayer(circle(index, styleOf(row), className)); }
+                    });
+                }
+                if (map.hasLayer(layer)) { fill(); } else { layer.once("add", fill); }
+                layer.on("click", onClick);
+            }
+            dayGroups.forEach(function (layer, day) {
+                fillWhenShown(layer, function (row) { return row[5].indexOf(day) >= 0; },
+                    function (row) { return row[4] === day ? styles.fresh : styles.seen; }, "geomap-day-place");
             });
-            return {markers: markers, group: {{ this.group.get_name() }}, styles: styles};
+            typeGroups.forEach(function (layer, type) {
+                fillWhenShown(layer, function (row) { return row[6].indexOf(type) >= 0; },
+                    function () { return styles.seen; }, "geomap-type-place");
+            });
+            group.on("click", onClick);
+            var markers = rows.map(function (row, index) {
+                var marker = circle(index, styles.seen, "geomap-place");
+                group.addLayer(marker);
+                return {layer: marker, first: row[4], style: "seen"};
+            });
+            return {markers: markers, group: group, styles: styles, rows: rows, days: days, open: open};
         })();
         {% endmacro %}
         """
@@ -116,7 +165,7 @@ class PlaceMarkers(MacroElement):
     def __init__(
         self,
         rows: list[list[Any]],
-        sources: list[list[str]],
+        tables: dict[str, list[Any]],
         group: FeatureGroup,
         day_groups: Sequence[FeatureGroup],
         type_groups: Sequence[FeatureGroup],
@@ -124,8 +173,7 @@ class PlaceMarkers(MacroElement):
     ):
         super().__init__()
         self._name = "PlaceMarkers"
-        self.rows_json = js_value(rows)
-        self.sources_json = js_value(sources)
+        self.data_json = js_value({"rows": rows, **tables})
         self.styles_json = js_value(styles)
         self.group = group
         self.day_groups = list(day_groups)
@@ -135,33 +183,88 @@ class PlaceMarkers(MacroElement):
 class SpreadArrows(MacroElement):
     """A line from each likely origin to the place it spread to, with an arrowhead polygon near the end.
 
-    ``rows``: ``[[origin, destination], arrowhead_ring, destination_day, popup_html]``,
-    every point ``[lat, lon]``.
+    ``rows``: ``[origin_row, destination_row, origin_day, destination_day,
+    arrowhead_ring, km]``, the ends given as indexes of the rows of
+    ``places`` (whose points, names and days they share), the ring as
+    ``[lat, lon]`` points.
+
+    The arrows of one destination day are drawn as one multi-line and one
+    multi-polygon: a map of thousands of places has thousands of links, and a
+    few dozen shapes draw far faster than thousands. A click opens one shared
+    popup about the arrow nearest the click. The page's script sees
+    ``{days: [{parts, day, arrows}], group, open(index)}``, ``arrows`` being
+    the row indexes drawn by ``parts``.
     """
 
     _template = Template(
         """
+        {% macro html(this, kwargs) %}
+        <script type="application/json" id="{{ this.get_name() }}_data">{{ this.rows_json }}</script>
+        {% endmacro %}
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = (function () {
-            var rows = {{ this.rows_json }};
+            var map = {{ this._parent.get_name() }};
+            var rows = JSON.parse(document.getElementById("{{ this.get_name() }}_data").textContent);
+            var places = {{ this.places.get_name() }};
             var styles = {{ this.styles_json }};
-            var arrows = rows.map(function (row) {
-                var line = L.polyline(row[0], Object.assign({className: "geomap-spread"}, styles.line));
-                var head = L.polygon(row[1], Object.assign({className: "geomap-arrowhead"}, styles.head));
-                var layer = L.featureGroup([line, head]).bindPopup(row[3]);
-                layer.addTo({{ this.group.get_name() }});
-                return {layer: layer, day: row[2]};
+            var group = {{ this.group.get_name() }};
+            var popup = L.popup();
+            function point(place) { return [places.rows[place][0], places.rows[place][1]]; }
+            function ends(row) { return [point(row[0]), point(row[1])]; }
+            function popupHtml(row) {
+                return '<div class="geomap-popup"><h4>' + places.rows[row[0]][7][0] + " \u2192 "
+                    + places.rows[row[1]][7][0] + "</h4><p>" + places.days[row[2]] + " \u2192 "
+                    + places.days[row[3]] + " \u00b7 " + row[5] + " km</p>"
+                    + "<p>Likely spread: the nearest place active earlier.</p></div>";
+            }
+            function open(index, latlng) {
+                popup.setLatLng(latlng || point(rows[index][1])).setContent(popupHtml(rows[index])).openOn(map);
+            }
+            function nearest(indexes, latlng) {
+                var click = map.latLngToLayerPoint(latlng);
+                var best = indexes[0];
+                var bestDistance = Infinity;
+                indexes.forEach(function (index) {
+                    var pixels = ends(rows[index]).map(function (end) { return map.latLngToLayerPoint(end); });
+                    var distance = L.LineUtil.pointToSegmentDistance(click, pixels[0], pixels[1]);
+                    if (distance < bestDistance) { best = index; bestDistance = distance; }
+                });
+                return best;
+            }
+            group.on("click", function (event) {
+                L.DomEvent.stop(event);
+                open(nearest(event.layer.options.arrows, event.latlng), event.latlng);
             });
-            return {arrows: arrows, group: {{ this.group.get_name() }}};
+            var byDay = {};
+            rows.forEach(function (row, index) { (byDay[row[3]] = byDay[row[3]] || []).push(index); });
+            var days = Object.keys(byDay).map(Number).sort(function (a, b) { return a - b; });
+            return {
+                days: days.map(function (day) {
+                    var arrows = byDay[day];
+                    var lines = arrows.map(function (index) { return ends(rows[index]); });
+                    var heads = arrows.map(function (index) { return [rows[index][4]]; });
+                    var parts = [
+                        L.polyline(lines, Object.assign({className: "geomap-spread", arrows: arrows}, styles.line)),
+                        L.polygon(heads, Object.assign({className: "geomap-arrowhead", arrows: arrows}, styles.head)),
+                    ];
+                    parts.forEach(function (part) { group.addLayer(part); });
+                    return {parts: parts, day: day, arrows: arrows};
+                }),
+                group: group,
+                open: open,
+            };
         })();
         {% endmacro %}
         """
     )
 
-    def __init__(self, rows: list[list[Any]], group: FeatureGroup, styles: dict[str, Any]):
+    def __init__(
+        self, rows: list[list[Any]], places: PlaceMarkers, group: FeatureGroup, styles: dict[str, Any]
+    ):
         super().__init__()
         self._name = "SpreadArrows"
         self.rows_json = js_value(rows)
+        self.places = places
         self.styles_json = js_value(styles)
         self.group = group
 
@@ -172,6 +275,8 @@ class TimeSliderControl(MacroElement):
     A place appears on its first day and stays; the places new on the day shown
     get the ``fresh`` style, the earlier ones the ``seen`` style. Undated places
     stay visible throughout. Spread arrows appear on their destination's day.
+    Only the markers whose state changes are touched, so a day step stays quick
+    on a map of thousands of places.
     """
 
     _template = Template(
@@ -184,6 +289,11 @@ class TimeSliderControl(MacroElement):
             var last = labels.length - 1;
             var timer = null;
             var control = L.control({position: {{ this.position|tojson }}});
+            function toggle(group, layer, on) {
+                var shown = group.hasLayer(layer);
+                if (on && !shown) { group.addLayer(layer); }
+                if (!on && shown) { group.removeLayer(layer); }
+            }
             control.onAdd = function () {
                 var box = L.DomUtil.create("div", "geomap-slider leaflet-bar");
                 var play = L.DomUtil.create("button", "geomap-slider-play", box);
@@ -198,18 +308,17 @@ class TimeSliderControl(MacroElement):
                 var label = L.DomUtil.create("span", "geomap-slider-label", box);
                 function show(day) {
                     places.markers.forEach(function (m) {
-                        if (m.first < 0 || m.first <= day) {
-                            m.layer.setStyle(m.first === day ? places.styles.fresh : places.styles.seen);
-                            if (!places.group.hasLayer(m.layer)) { places.group.addLayer(m.layer); }
-                        } else if (places.group.hasLayer(m.layer)) {
-                            places.group.removeLayer(m.layer);
+                        var on = m.first < 0 || m.first <= day;
+                        toggle(places.group, m.layer, on);
+                        var style = m.first === day ? "fresh" : "seen";
+                        if (on && m.style !== style) {
+                            m.layer.setStyle(places.styles[style]);
+                            m.style = style;
                         }
                     });
                     if (spread) {
-                        spread.arrows.forEach(function (a) {
-                            var on = a.day <= day;
-                            if (on && !spread.group.hasLayer(a.layer)) { spread.group.addLayer(a.layer); }
-                            if (!on && spread.group.hasLayer(a.layer)) { spread.group.removeLayer(a.layer); }
+                        spread.days.forEach(function (d) {
+                            d.parts.forEach(function (part) { toggle(spread.group, part, d.day <= day); });
                         });
                     }
                     input.value = day;

@@ -24,11 +24,15 @@ def _page(agg: Aggregates, cfg: RenderSettings = HTML_ONLY) -> str:
     return map_html(build_map(agg, cfg, PROVENANCE))
 
 
-def _rows(page: str) -> list:
-    # The place rows handed to the page's script (see PlaceMarkers).
-    found = re.search(r"var rows = (\[.*?\]);\n", page)
-    assert found, "no place data in the page"
+def _data(page: str, element: str = "place_markers") -> dict | list:
+    # The data an element hands to the page's script (see PlaceMarkers and SpreadArrows).
+    found = re.search(rf'<script type="application/json" id="{element}_\w+_data">(.*?)</script>', page)
+    assert found, f"no {element} data in the page"
     return json.loads(found.group(1))
+
+
+def _rows(page: str) -> list:
+    return _data(page)["rows"]
 
 
 def test_map_loads_nothing_from_the_network():
@@ -78,6 +82,22 @@ def test_slider_labels_and_title():
     assert "2022-01-04 · 2 new · 4 places so far" in page
     assert "2022-01-02 – 2022-01-05 (4 days)" in page
     assert 'type = "range"' in page
+
+
+def test_popups_and_arrows_refer_to_shared_tables():
+    page = _page(sample())
+    places = _data(page)
+    assert places["days"] == ["2022-01-02", "2022-01-03", "2022-01-04", "2022-01-05"]
+    assert places["types"] == ["Protests", "Riots"]
+    almaty = next(row for row in places["rows"] if row[7][0] == "Almaty")
+    assert places["wheres"][almaty[7][1]] == "Almaty, KZ · city"
+    assert almaty[7][2:5] == [3, 3, 2]  # last day 2022-01-05, 3 reports in 2 documents
+    assert [places["sources"][q[1]][1] for q in almaty[7][5]] == ["Test Wire", "Third Wire", "Third Wire"]
+    arrows = _data(page, "spread_arrows")
+    names = [[places["rows"][a[0]][7][0], places["rows"][a[1]][7][0]] for a in arrows]
+    assert names == [["Zhanaozen", "Aktau"], ["Aktau", "Aktobe"], ["Zhanaozen", "Almaty"]]
+    assert [a[2:4] for a in arrows] == [[0, 1], [1, 2], [0, 2]] and arrows[0][5] == 145
+    assert '"preferCanvas": false' in page  # a small map keeps one SVG element per marker
 
 
 def test_arrowhead_points_at_the_destination():
@@ -179,6 +199,7 @@ def test_thousands_of_places_stay_under_ten_megabytes():
     page = _page(build(events))
     assert len(_rows(page)) == 6000
     assert len(page.encode()) < 10_000_000
+    assert '"preferCanvas": true' in page
 
 
 def test_report_is_self_contained(tmp_path: Path):
