@@ -50,3 +50,26 @@ def test_background_kept_apart_unless_asked():
 def test_undated_events_count_but_add_no_day():
     agg = aggregate([ev(AKTAU, None)], AggregateSettings())
     assert agg.days == () and agg.places[0].first_seen is None and agg.spread == ()
+
+
+def test_each_place_links_to_the_nearest_place_active_earlier_among_thousands():
+    import random
+    from datetime import timedelta
+
+    from geomap.records import Place
+
+    rng = random.Random(7)
+    events = []
+    for i in range(1500):
+        # Coordinates on a coarse grid, so that some places tie on distance.
+        place = Place(f"x:{i:05d}", f"P{i}", rng.randrange(400, 550) / 10, rng.randrange(500, 850) / 10, "city", "KZ")
+        events.append(Event("d", place, date(2022, 1, 1) + timedelta(days=rng.randrange(12)), ("protest",), ("s",)))
+    agg = aggregate(events, AggregateSettings())
+    first = {p.place.place_id: p.first_seen for p in agg.places}
+    places = [p.place for p in agg.places]
+    assert len(agg.spread) == sum(1 for p in places if any(first[q.place_id] < first[p.place_id] for q in places))
+    for link in agg.spread[::25]:
+        p = link.destination
+        earlier = [q for q in places if first[q.place_id] < first[p.place_id]]
+        expected = min(earlier, key=lambda q: (q.distance_km(p), q.place_id))
+        assert link.origin == expected and link.distance_km == round(expected.distance_km(p), 1)
