@@ -30,6 +30,7 @@ test: setup browser
 
 bench: setup
 	$(BIN)/python bench/throughput.py
+	$(BIN)/python bench/map_load.py
 
 clean:
 	rm -rf $(VENV) outputs/*.geojson outputs/*.html outputs/*.png outputs/*.svg outputs/*.gpkg outputs/*.csv
