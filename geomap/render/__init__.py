@@ -21,10 +21,8 @@ Examples
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -34,11 +32,14 @@ from geomap.records import Aggregates
 from geomap.render._common import stamp
 from geomap.render._io import atomic_write, staged, write_bytes, write_text
 from geomap.render.geojson import (
-    iter_event_features,
-    iter_place_features,
+    event_columns,
+    iter_event_json,
+    place_features,
     region_features,
+    sorted_events,
     spread_features,
     write_collection,
+    write_collection_text,
 )
 
 __all__ = ["build_map", "to_geodataframes", "write_events", "write_outputs"]
@@ -73,17 +74,17 @@ def write_events(agg: Aggregates, out: Path, provenance: Mapping[str, Any]) -> l
     """
     out = _folder(out)
     paths = [out / "events.geojson", out / "events.jsonl"]
-    # One pass over the events writes both files, one feature at a time: a
-    # corpus's worth of features or JSON text is never held at once.
+    # One pass over the events writes both files from the same text, one feature
+    # at a time: a corpus's worth of features or JSON text is never held at once.
     with ExitStack() as files:
         collection, lines = (_open_text(files, path) for path in paths)
 
-        def features() -> Iterator[dict[str, Any]]:
-            for feature in iter_event_features(agg):
-                lines.write(json.dumps(feature, ensure_ascii=False, allow_nan=False) + "\n")
+        def features() -> Iterator[str]:
+            for feature in iter_event_json(sorted_events(agg.events)):
+                lines.write(feature + "\n")
                 yield feature
 
-        write_collection(collection, features(), stamp(provenance))
+        write_collection_text(collection, features(), stamp(provenance))
     return paths
 
 
@@ -93,10 +94,16 @@ def _open_text(files: ExitStack, path: Path) -> TextIO:
     return files.enter_context(open(tmp, "w", encoding="utf-8", newline="", buffering=_BUFFER))
 
 
-def _write_streamed(path: Path, features: Iterable[dict[str, Any]], block: Mapping[str, Any]) -> Path:
-    """Write a FeatureCollection feature by feature (the bytes ``dumps`` makes) and return ``path``."""
+def _write_streamed(
+    path: Path, features: Iterable[Any], block: Mapping[str, Any], *, encoded: bool = False
+) -> Path:
+    """Write a FeatureCollection feature by feature (the bytes ``dumps`` makes) and return ``path``.
+
+    ``features`` are feature dicts, or with ``encoded`` their JSON text.
+    """
     with ExitStack() as files:
-        write_collection(_open_text(files, path), features, block)
+        write = write_collection_text if encoded else write_collection
+        write(_open_text(files, path), features, block)
     return path
 
 
@@ -137,22 +144,24 @@ def write_outputs(
 def _write_all(agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapping[str, Any]) -> list[Path]:
     block = stamp(provenance)
     written: list[Path] = []
-    for name, features in (
-        ("events.geojson", iter_event_features(agg)),
-        ("places.geojson", iter_place_features(agg)),
-        ("spread.geojson", spread_features(agg)),
-        ("regions.geojson", region_features(agg, cfg)),
-        ("background.geojson", iter_event_features(replace(agg, events=agg.background))),
-    ):
+    # Each layer is made once and feeds every file it appears in: the GeoJSON,
+    # the GeoPackage and the CSV.
+    events = sorted_events(agg.events)
+    places, spread, regions = place_features(agg), spread_features(agg), region_features(agg, cfg)
+    written.append(_write_streamed(out / "events.geojson", iter_event_json(events), block, encoded=True))
+    for name, features in (("places.geojson", places), ("spread.geojson", spread), ("regions.geojson", regions)):
         written.append(_write_streamed(out / name, features, block))
+    background = iter_event_json(sorted_events(agg.background))
+    written.append(_write_streamed(out / "background.geojson", background, block, encoded=True))
+    columns = event_columns(events) if cfg.gpkg or cfg.csv else {}
     if cfg.gpkg:
-        from geomap.render.tables import write_gpkg
+        from geomap.render.tables import layer_frames, write_gpkg
 
-        written.append(write_gpkg(to_geodataframes(agg, cfg), out / "geomap.gpkg"))
+        written.append(write_gpkg(layer_frames(columns, places, spread, regions), out / "geomap.gpkg"))
     if cfg.csv:
         from geomap.render.tables import events_csv
 
-        written.append(write_text(out / "events.csv", events_csv(agg, cfg)))
+        written.append(write_text(out / "events.csv", events_csv(agg, cfg, columns=columns)))
     if cfg.html:
         from geomap.render.html_map import fragment_html, map_html
 

@@ -1,4 +1,4 @@
-"""GeoDataFrames, the GeoPackage and the ACLED-style CSV, all built from the GeoJSON features.
+"""GeoDataFrames, the GeoPackage and the ACLED-style CSV, all built from the GeoJSON features' fields.
 
 Examples
 --------
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -28,17 +28,28 @@ from geomap.render._io import atomic_write
 from geomap.render.boundaries import country_names
 from geomap.render.geojson import (
     EVENT_FIELDS,
-    EVIDENCE_JOINER,
     PLACE_FIELDS,
     REGION_FIELDS,
     SPREAD_FIELDS,
-    event_features,
+    event_columns,
+    lon_lat,
     place_features,
     region_features,
+    sorted_events,
     spread_features,
 )
 
-__all__ = ["CSV_COLUMNS", "LAYERS", "events_csv", "frames_from_features", "to_geodataframes", "write_gpkg"]
+__all__ = [
+    "CSV_COLUMNS",
+    "LAYERS",
+    "event_frame",
+    "events_csv",
+    "frame_from_columns",
+    "frames_from_features",
+    "layer_frames",
+    "to_geodataframes",
+    "write_gpkg",
+]
 
 LAYERS: dict[str, tuple[dict[str, str], str]] = {
     "events": (EVENT_FIELDS, "Point"),
@@ -58,7 +69,7 @@ _GEO_PRECISION = {"city": 1, "town": 1, "village": 1, "landmark": 1, "region": 3
 _GPKG_DROP = ("evidence_all",)  # duplicates `evidence`, which already joins every sentence
 
 
-def _column(values: list[Any], kind: str) -> pandas.Series:
+def _column(values: Sequence[Any], kind: str) -> pandas.Series:
     if kind == "date":
         return pandas.Series(
             pandas.to_datetime(pandas.Series(values, dtype=object), format="%Y-%m-%d"), dtype="datetime64[ms]"
@@ -74,6 +85,26 @@ def _column(values: list[Any], kind: str) -> pandas.Series:
     return pandas.Series(values, dtype="str")
 
 
+def frame_from_columns(
+    columns: Mapping[str, Sequence[Any]], fields: Mapping[str, str], geometry: Any
+) -> geopandas.GeoDataFrame:
+    """Build a GeoDataFrame (EPSG:4326) with one typed column per field from value lists.
+
+    ``columns`` maps each field to its values, row by row (a missing field is all
+    ``None``); ``geometry`` is anything :class:`geopandas.GeoSeries` takes, one
+    shape per row. Dates become ``datetime64`` columns and lists stay Python lists.
+
+    Examples
+    --------
+    >>> frame = frame_from_columns({"n": [1]}, {"n": "int"}, geopandas.points_from_xy([2.0], [1.0]))
+    >>> frame["n"].tolist(), frame.geometry.iloc[0].wkt, frame.crs.to_epsg()
+    ([1], 'POINT (2 1)', 4326)
+    """
+    rows = len(geometry)
+    data = {name: _column(columns.get(name, [None] * rows), kind) for name, kind in fields.items()}
+    return geopandas.GeoDataFrame(data, geometry=geopandas.GeoSeries(geometry, crs="EPSG:4326"), crs="EPSG:4326")
+
+
 def frames_from_features(
     features: list[dict[str, Any]], fields: Mapping[str, str], geometry_type: str
 ) -> geopandas.GeoDataFrame:
@@ -81,26 +112,47 @@ def frames_from_features(
 
     Dates become ``datetime64`` columns and lists stay Python lists.
     """
-    columns = {
-        name: _column([f["properties"].get(name) for f in features], kind) for name, kind in fields.items()
-    }
-    geometry = geopandas.GeoSeries([shape(f["geometry"]) for f in features], crs="EPSG:4326")
-    frame = geopandas.GeoDataFrame(columns, geometry=geometry, crs="EPSG:4326")
-    return frame
+    columns = {name: [f["properties"].get(name) for f in features] for name in fields}
+    return frame_from_columns(columns, fields, [shape(f["geometry"]) for f in features])
+
+
+def event_frame(columns: Mapping[str, Sequence[Any]]) -> geopandas.GeoDataFrame:
+    """The events layer from :func:`~geomap.render.geojson.event_columns`.
+
+    The points are made from the coordinate columns at once, at the position
+    ``events.geojson`` gives each event; making a shape per feature is the slow way.
+    """
+    positions = [lon_lat(lat, lon) for lat, lon in zip(columns["lat"], columns["lon"], strict=True)]
+    geometry = geopandas.points_from_xy([x for x, _ in positions], [y for _, y in positions])
+    return frame_from_columns(columns, EVENT_FIELDS, geometry)
+
+
+def layer_frames(
+    events: Mapping[str, Sequence[Any]],
+    places: list[dict[str, Any]],
+    spread: list[dict[str, Any]],
+    regions: list[dict[str, Any]],
+) -> dict[str, geopandas.GeoDataFrame]:
+    """Every layer of :data:`LAYERS` as a GeoDataFrame: the events' columns and the other layers' features.
+
+    A caller that already made these for the GeoJSON files builds the frames
+    without making them again.
+    """
+    frames = {"events": event_frame(events)}
+    for name, features in (("places", places), ("spread", spread), ("regions", regions)):
+        fields, geometry_type = LAYERS[name]
+        frames[name] = frames_from_features(features, fields, geometry_type)
+    return frames
 
 
 def to_geodataframes(agg: Aggregates, cfg: RenderSettings) -> dict[str, geopandas.GeoDataFrame]:
     """``events``, ``places``, ``spread`` and ``regions`` as GeoDataFrames with the GeoJSON fields."""
-    features = {
-        "events": event_features(agg),
-        "places": place_features(agg),
-        "spread": spread_features(agg),
-        "regions": region_features(agg, cfg),
-    }
-    return {
-        name: frames_from_features(features[name], fields, geometry_type)
-        for name, (fields, geometry_type) in LAYERS.items()
-    }
+    return layer_frames(
+        event_columns(sorted_events(agg.events)),
+        place_features(agg),
+        spread_features(agg),
+        region_features(agg, cfg),
+    )
 
 
 def _for_gpkg(frame: geopandas.GeoDataFrame, fields: Mapping[str, str]) -> geopandas.GeoDataFrame:
@@ -131,36 +183,69 @@ def write_gpkg(frames: Mapping[str, geopandas.GeoDataFrame], path: Path) -> Path
     return path
 
 
-def events_csv(agg: Aggregates, cfg: RenderSettings) -> str:
+def events_csv(
+    agg: Aggregates, cfg: RenderSettings, *, columns: Mapping[str, Sequence[Any]] | None = None
+) -> str:
     """ACLED-style rows, one per event, in the same order as ``events.geojson``.
+
+    ``columns`` are the events' :func:`~geomap.render.geojson.event_columns`
+    when the caller has them already; otherwise they are made from ``agg``.
 
     Examples
     --------
     >>> events_csv(Aggregates((), (), ()), RenderSettings()).splitlines()[0].split(",")[:3]
     ['event_date', 'event_type', 'sub_event_type']
     """
+    if columns is None:
+        columns = event_columns(sorted_events(agg.events))
     names = country_names(cfg)
+    fields = (
+        [day or "" for day in columns["date"]],
+        [label or "" for label in columns["event_type"]],
+        [label or "" for label in columns["sub_event_type"]],
+        [names.get(country, country) for country in columns["country"]],
+        [admin1 or "" for admin1 in columns["admin1"]],
+        columns["place"],
+        [f"{lat:.5f}" for lat in columns["lat"]],
+        [f"{lon:.5f}" for lon in columns["lon"]],
+        [_GEO_PRECISION.get(kind, 1) for kind in columns["kind"]],
+        [_TIME_PRECISION.get(precision or "", "") for precision in columns["date_precision"]],
+        [source or "" for source in columns["source"]],
+        columns["evidence"],  # every sentence, joined
+        columns["doc"],
+        columns["place_id"],
+    )
+    rows = map(",".join, zip(*map(_csv_texts, fields), strict=True))
+    return _csv_row(CSV_COLUMNS) + "".join([row + "\n" for row in rows])
+
+
+def _csv_row(values: Sequence[Any]) -> str:
+    """One row as the CSV is written: :mod:`csv`'s minimal quoting, newline line ends."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n").writerow(values)
+    return buffer.getvalue()
+
+
+def _csv_texts(values: Sequence[Any]) -> list[str]:
+    """Each value as the :mod:`csv` writer writes it as a field of a row, quoted once per distinct value.
+
+    The writer quotes each field on its own, so rows joined from these texts with
+    commas are the rows it writes; events repeat their sentences, and quoting
+    them is most of the time a CSV takes. Equal values must write alike: each
+    column holds one type (strings, or ints and ``""``), so ``1 == True`` never meets.
+
+    Examples
+    --------
+    >>> _csv_texts(["a", 'say "hi", twice', "", 3, "a"])
+    ['a', '"say ""hi"", twice"', '', '3', 'a']
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for feature in event_features(agg):
-        p = feature["properties"]
-        writer.writerow(
-            [
-                p["date"] or "",
-                p["event_type"] or "",
-                p["sub_event_type"] or "",
-                names.get(p["country"], p["country"]),
-                p["admin1"] or "",
-                p["place"],
-                f"{p['lat']:.5f}",
-                f"{p['lon']:.5f}",
-                _GEO_PRECISION.get(p["kind"], 1),
-                _TIME_PRECISION.get(p["date_precision"] or "", ""),
-                p["source"] or "",
-                EVIDENCE_JOINER.join(p["evidence_all"]),
-                p["doc"],
-                p["place_id"],
-            ]
-        )
-    return buffer.getvalue()
+    texts = dict.fromkeys(values, "")
+    for value in texts:
+        buffer.seek(0)
+        buffer.truncate()
+        # A second, empty field: a row of one empty field is written '""', but as a field it is ''.
+        writer.writerow((value, ""))
+        texts[value] = buffer.getvalue()[:-2]
+    return [texts[value] for value in values]

@@ -1,21 +1,30 @@
 import json
 import math
+from datetime import date
 from pathlib import Path
+from unittest import mock
 
 import pytest
 import shapely
 from conftest import ALMATY, PROVENANCE, D, build, sample
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from shapely.geometry import shape
 
+import geomap.render.geojson
 from geomap.config import RenderSettings
-from geomap.records import Aggregates, Event
-from geomap.render import write_outputs
+from geomap.records import Aggregates, Event, Place
+from geomap.render import write_events, write_outputs
 from geomap.render.geojson import (
     EVENT_FIELDS,
     PLACE_FIELDS,
     REGION_FIELDS,
     SPREAD_FIELDS,
+    event_columns,
     event_features,
+    event_properties,
+    iter_event_json,
+    sorted_events,
     to_feature,
 )
 
@@ -168,3 +177,108 @@ def test_reruns_are_byte_identical(tmp_path: Path):
     write_outputs(sample(), cfg, tmp_path / "b", {**PROVENANCE, "generated": "2030-01-01T00:00:00"})
     for name in ("events.geojson", "places.geojson", "spread.geojson", "regions.geojson", "events.csv"):
         assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes(), name
+
+
+# --------------------------------------------------------------------------- events made from cached parts
+
+# Values that JSON must escape and CSV must quote.
+_TRICKY = (
+    "", " ", '"', ",", "a, b", 'say "hi"', "\n", "\r\n", "\t", "\\", "é", "“quoted”", "\u2028", "Жаңаөзен",
+    "\U0001f525",
+)  # fmt: skip
+_STRINGS = st.one_of(st.sampled_from(_TRICKY), st.text(max_size=12))
+_OPTIONAL = st.one_of(st.none(), _STRINGS)
+_PLACES = st.builds(
+    Place,
+    st.sampled_from(("geonames:1", "geonames:2", "x:3")),
+    st.sampled_from(("Aktau", "Zhanaozen", 'Town "A", B')),
+    st.one_of(st.sampled_from((0.0, -0.0, 43.65, 43.6510000004)), st.floats(-90, 90)),
+    st.one_of(st.sampled_from((0.0, -0.0, 51.2)), st.floats(-180, 180)),
+    st.sampled_from(("city", "town", "region", "country")),
+    st.sampled_from(("KZ", "XX")),
+    _OPTIONAL,
+    st.integers(0, 10),
+    st.one_of(st.none(), st.just("KZ-MAN")),
+)
+_DATES = st.one_of(st.none(), st.dates(date(2021, 12, 25), date(2022, 1, 10)))
+_EVENTS = st.builds(
+    Event,
+    doc=st.sampled_from(("a.txt", "b.txt", "c,d.txt")),
+    place=_PLACES,
+    date=_DATES,
+    event_types=st.lists(_STRINGS, max_size=3).map(tuple),
+    evidence=st.lists(_STRINGS, max_size=3).map(tuple),
+    event_type=_STRINGS,
+    sub_event_type=_STRINGS,
+    end_date=_DATES,
+    date_precision=st.sampled_from((None, "", "day", "week", "month")),
+    date_basis=st.sampled_from((None, "explicit", "carried")),
+    title=_OPTIONAL,
+    source=_OPTIONAL,
+    url=_OPTIONAL,
+    mentions=st.integers(0, 3),
+    background=st.booleans(),
+)
+# Events drawn from a few values each, so that many share documents, places, dates and sentences.
+EVENT_LISTS = st.lists(st.lists(_EVENTS, min_size=1, max_size=6), min_size=1, max_size=4).flatmap(
+    lambda pool: st.lists(st.sampled_from([e for group in pool for e in group]), max_size=30)
+)
+PROPERTY_RUNS = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def _dumped(events: list[Event]) -> list[str]:
+    """The text each event feature had when every feature was encoded whole."""
+    return [
+        json.dumps(to_feature([(e.place.lat, e.place.lon)], event_properties(e)), ensure_ascii=False, allow_nan=False)
+        for e in sorted_events(events)
+    ]
+
+
+@PROPERTY_RUNS
+@given(EVENT_LISTS)
+@example([Event("a.txt", Place("x:1", "Zero", 0.0, 0.0, "city", "XX"), None, (), ()),
+          Event("a.txt", Place("x:1", "Zero", -0.0, -0.0, "city", "XX"), None, (), ())])  # fmt: skip
+@example([Event("a.txt", ALMATY, D[4], ("p",), ("s",), mentions=1, background=True),
+          Event("a.txt", ALMATY, D[4], ("p",), ("s",), mentions=True, background=1)])  # fmt: skip
+def test_event_json_is_each_feature_encoded_whole(events):
+    # Equal places with zeros of both signs must not share an encoded part; counts keep their types.
+    expected = _dumped(events)
+    assert list(iter_event_json(sorted_events(events))) == expected
+    with mock.patch.object(geomap.render.geojson, "_PART_CACHE", 2):  # parts forgotten and made again
+        assert list(iter_event_json(sorted_events(events))) == expected
+
+
+@PROPERTY_RUNS
+@given(EVENT_LISTS)
+def test_event_columns_hold_every_feature_property(events):
+    ordered = sorted_events(events)
+    columns = event_columns(ordered)
+    assert list(columns) == list(EVENT_FIELDS)
+    rows = [dict(zip(columns, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+    assert rows == [event_properties(e) for e in ordered]
+    lists = [id(cell) for name, kind in EVENT_FIELDS.items() if kind == "list" for cell in columns[name]]
+    assert len(set(lists)) == len(lists)  # a row's list is its own, as in a feature
+
+
+def test_events_and_background_files_are_the_encoded_features(tmp_path: Path, agg):
+    background = (Event("z.txt", ALMATY, D[1], ("Protests",), ("Long ago.",), background=True),)
+    full = Aggregates(agg.events, agg.places, agg.days, agg.spread, agg.regions, background=background)
+    write_outputs(full, GEOJSON_ONLY, tmp_path, PROVENANCE)
+    for name, events in (("events", full.events), ("background", background)):
+        features = json.loads((tmp_path / f"{name}.geojson").read_text(encoding="utf-8"))["features"]
+        assert [json.dumps(f, ensure_ascii=False) for f in features] == _dumped(list(events)), name
+
+
+def test_events_jsonl_lines_are_the_geojson_features(tmp_path: Path, agg):
+    write_events(agg, tmp_path, PROVENANCE)
+    lines = (tmp_path / "events.jsonl").read_text(encoding="utf-8").splitlines()
+    assert lines == _dumped(list(agg.events))
+    collection = (tmp_path / "events.geojson").read_text(encoding="utf-8")
+    assert collection.splitlines()[1:-1] == [line + "," for line in lines[:-1]] + lines[-1:]
+
+
+def test_events_with_lists_for_tuples_still_encode():
+    # Records hold tuples; a list cannot key a cache, and must still be written.
+    e = Event("a.txt", ALMATY, D[4], ["Protests"], ["First.", "Second."])  # type: ignore[arg-type]
+    assert list(iter_event_json([e])) == _dumped([e])
+    assert event_columns([e])["evidence_all"] == [["First.", "Second."]]

@@ -1,15 +1,21 @@
 import csv
+import io
 from pathlib import Path
 
 import pandas
 import pyogrio
 import pytest
-from conftest import PROVENANCE
+from conftest import PROVENANCE, build
+from geopandas.testing import assert_geodataframe_equal
+from hypothesis import example, given
+from test_render_geojson import EVENT_LISTS, PROPERTY_RUNS
 
 from geomap.config import RenderSettings
-from geomap.records import Aggregates
+from geomap.records import Aggregates, Event, Place
 from geomap.render import to_geodataframes, write_outputs
-from geomap.render.tables import CSV_COLUMNS
+from geomap.render.boundaries import country_names
+from geomap.render.geojson import EVENT_FIELDS, event_columns, event_features, sorted_events
+from geomap.render.tables import CSV_COLUMNS, event_frame, events_csv, frames_from_features
 
 DATA_ONLY = RenderSettings(html=False, png=False, report=False)
 
@@ -87,3 +93,45 @@ def test_empty_aggregates_write_valid_empty_gpkg_and_csv(tmp_path: Path):
     for name in layers:
         assert pyogrio.read_info(tmp_path / "geomap.gpkg", layer=name)["features"] == 0
     assert (tmp_path / "events.csv").read_text(encoding="utf-8").strip() == ",".join(CSV_COLUMNS)
+
+
+def _csv_row_by_row(agg: Aggregates, cfg: RenderSettings) -> str:
+    """The CSV written one row at a time from the event features: what ``events_csv`` must equal."""
+    names = country_names(cfg)
+    geo, time = {"region": 3, "country": 3}, {"day": 1, "week": 2, "month": 3}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for feature in event_features(agg):
+        p = feature["properties"]
+        writer.writerow(
+            [p["date"] or "", p["event_type"] or "", p["sub_event_type"] or "", names.get(p["country"], p["country"]),
+             p["admin1"] or "", p["place"], f"{p['lat']:.5f}", f"{p['lon']:.5f}",
+             geo.get(p["kind"], 1), time.get(p["date_precision"] or "", ""),
+             p["source"] or "", " … ".join(p["evidence_all"]), p["doc"], p["place_id"]]
+        )  # fmt: skip
+    return buffer.getvalue()
+
+
+@PROPERTY_RUNS
+@given(EVENT_LISTS)
+@example([Event("a.txt", Place("x:1", "", 1.0, 2.0, "city", "XX", ""), None, (), ("",), source="")])
+def test_csv_is_the_rows_the_csv_writer_makes(events):
+    # Quoting each distinct value once must give what the writer gives each row: quotes,
+    # commas, line breaks, empty fields.
+    agg, cfg = build(events), RenderSettings()
+    assert events_csv(agg, cfg) == _csv_row_by_row(agg, cfg)
+
+
+@PROPERTY_RUNS
+@given(EVENT_LISTS)
+def test_event_frame_is_the_frame_of_the_features(events):
+    agg = build(events)
+    columns = event_columns(sorted_events(agg.events))
+    expected = frames_from_features(event_features(agg), EVENT_FIELDS, "Point")
+    assert_geodataframe_equal(event_frame(columns), expected, check_less_precise=False)
+    assert events_csv(agg, RenderSettings(), columns=columns) == events_csv(agg, RenderSettings())
+
+
+def test_csv_of_the_sample_is_written_row_by_row(written: Path, agg):
+    assert (written / "events.csv").read_text(encoding="utf-8") == _csv_row_by_row(agg, DATA_ONLY)
