@@ -35,6 +35,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -178,6 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--skip-run-above", type=int, default=100000, help="no full run above this size")
     ap.add_argument("--varied", action="store_true", help="sentences with other places and numbers (few repeats)")
+    ap.add_argument("--keep", type=Path, help="copy each run's map.html here (for bench/map_load.py)")
     a = ap.parse_args(argv)
     try:
         import geotext  # noqa: F401
@@ -205,6 +207,9 @@ def main(argv: list[str] | None = None) -> None:
             html = Path(tmp) / f"r{n}" / "map.html"
             if html.exists():
                 print(f"{n:>9} map.html      {html.stat().st_size / 1e6:.1f} MB", flush=True)
+                if a.keep is not None:
+                    a.keep.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(html, a.keep / f"map-{n}.html")
 
 
 if __name__ == "__main__":
