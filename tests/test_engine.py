@@ -547,7 +547,9 @@ def test_a_file_that_fails_half_written_leaves_the_old_one(previous_run, monkeyp
         handle = real_open(path, mode, *args, **kwargs)
         return HalfWriter(handle) if "w" in mode and str(path).endswith(".csv") else handle
 
+    # Files are written whole (_io) or streamed (the render package): both fail half-way.
     monkeypatch.setattr("geomap.render._io.open", half_open, raising=False)
+    monkeypatch.setattr("geomap.render.open", half_open, raising=False)
     with pytest.raises(OutputError, match="events.csv"):
         run([corpus], _settings(out))
     assert (out / "events.csv").read_bytes() == before["events.csv"]
@@ -556,7 +558,7 @@ def test_a_file_that_fails_half_written_leaves_the_old_one(previous_run, monkeyp
 
 def test_a_failing_writer_leaves_no_temporary_files(previous_run, monkeypatch):
     corpus, out, before = previous_run
-    monkeypatch.setattr(geomap.render.tables, "events_csv", _fail_csv)
+    monkeypatch.setattr(geomap.render.tables, "csv_rows", _fail_csv)
     with pytest.raises(OutputError, match="disk full"):
         run([corpus], _settings(out))
     assert not [p for p in out.rglob("*") if TEMP_NAME.search(p.name)]
@@ -568,7 +570,7 @@ def test_a_failing_writer_leaves_no_temporary_files(previous_run, monkeypatch):
 
 def test_a_failed_run_leaves_the_previous_outputs_as_they_were(previous_run, monkeypatch):
     corpus, out, before = previous_run
-    monkeypatch.setattr(geomap.render.tables, "events_csv", _fail_csv)
+    monkeypatch.setattr(geomap.render.tables, "csv_rows", _fail_csv)
     with pytest.raises(OutputError):
         run([corpus], _settings(out))
     assert {name: (out / name).read_bytes() for name in _written_names(out)} == before

@@ -21,14 +21,14 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any, TextIO
 
 from geomap.config import RenderSettings
 from geomap.errors import OutputError
-from geomap.records import Aggregates
+from geomap.records import Aggregates, Event
 from geomap.render._common import stamp
 from geomap.render._io import atomic_write, staged, write_bytes, write_text
 from geomap.render.geojson import (
@@ -141,6 +141,45 @@ def write_outputs(
         return _write_all(agg, cfg, out, provenance)
 
 
+_CHUNK = 50_000  # events per GeoPackage/CSV chunk: a few hundred MB of rows at most
+
+
+def _write_tables(
+    events: Sequence[Event],
+    places: list[dict[str, Any]],
+    spread: list[dict[str, Any]],
+    regions: list[dict[str, Any]],
+    cfg: RenderSettings,
+    out: Path,
+) -> list[Path]:
+    """``geomap.gpkg`` and ``events.csv``, the events taken a chunk at a time so that memory stays bounded."""
+    from geomap.render import tables
+
+    written = []
+    with ExitStack() as files:
+        csv_file = _open_text(files, out / "events.csv") if cfg.csv else None
+        if csv_file is not None:
+            csv_file.write(tables.csv_header())
+
+        def event_chunks() -> Iterator[Any]:
+            for start in range(0, max(len(events), 1), _CHUNK):
+                columns = event_columns(events[start : start + _CHUNK])
+                if csv_file is not None:
+                    csv_file.write(tables.csv_rows(columns, cfg))
+                if cfg.gpkg:
+                    yield tables.event_frame(columns)
+
+        if cfg.gpkg:
+            others = tables.layer_frames(event_columns(()), places, spread, regions)
+            written.append(tables.write_gpkg_chunked(event_chunks(), others, out / "geomap.gpkg"))
+        else:
+            for _ in event_chunks():
+                pass
+    if csv_file is not None:
+        written.append(out / "events.csv")
+    return written
+
+
 def _write_all(agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapping[str, Any]) -> list[Path]:
     block = stamp(provenance)
     written: list[Path] = []
@@ -153,15 +192,8 @@ def _write_all(agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapp
         written.append(_write_streamed(out / name, features, block))
     background = iter_event_json(sorted_events(agg.background))
     written.append(_write_streamed(out / "background.geojson", background, block, encoded=True))
-    columns = event_columns(events) if cfg.gpkg or cfg.csv else {}
-    if cfg.gpkg:
-        from geomap.render.tables import layer_frames, write_gpkg
-
-        written.append(write_gpkg(layer_frames(columns, places, spread, regions), out / "geomap.gpkg"))
-    if cfg.csv:
-        from geomap.render.tables import events_csv
-
-        written.append(write_text(out / "events.csv", events_csv(agg, cfg, columns=columns)))
+    if cfg.gpkg or cfg.csv:
+        written += _write_tables(events, places, spread, regions, cfg, out)
     if cfg.html:
         from geomap.render.html_map import fragment_html, map_html
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ from geomap.render.geojson import (
 __all__ = [
     "CSV_COLUMNS",
     "LAYERS",
+    "csv_header",
+    "csv_rows",
     "event_frame",
     "events_csv",
     "frame_from_columns",
@@ -49,6 +51,7 @@ __all__ = [
     "layer_frames",
     "to_geodataframes",
     "write_gpkg",
+    "write_gpkg_chunked",
 ]
 
 LAYERS: dict[str, tuple[dict[str, str], str]] = {
@@ -167,20 +170,42 @@ def _for_gpkg(frame: geopandas.GeoDataFrame, fields: Mapping[str, str]) -> geopa
 
 def write_gpkg(frames: Mapping[str, geopandas.GeoDataFrame], path: Path) -> Path:
     """Write every layer into one GeoPackage, lists joined with ``"; "`` (GeoPackage has no list type)."""
+    others = {name: frame for name, frame in frames.items() if name != "events"}
+    return write_gpkg_chunked([frames["events"]], others, path)
+
+
+def write_gpkg_chunked(
+    event_chunks: Iterable[geopandas.GeoDataFrame], others: Mapping[str, geopandas.GeoDataFrame], path: Path
+) -> Path:
+    """Write the events layer chunk by chunk, then the other layers, into one GeoPackage.
+
+    A run of hundreds of thousands of events then holds one chunk's frame at a
+    time, never the whole layer. The first chunk creates the layer (an empty
+    one still does); the others are appended to it.
+    """
     with atomic_write(path) as tmp:
-        for name, (fields, geometry_type) in LAYERS.items():
-            try:
-                pyogrio.write_dataframe(
-                    _for_gpkg(frames[name], fields),
-                    tmp,
-                    layer=name,
-                    driver="GPKG",
-                    geometry_type=geometry_type,
-                    promote_to_multi=geometry_type == "MultiPolygon",
-                )
-            except pyogrio.errors.DataSourceError as err:
-                raise OutputError(path, f"cannot write GeoPackage layer {name} ({err})") from err
+        for i, chunk in enumerate(event_chunks):
+            _write_layer(tmp, path, "events", chunk, append=i > 0)
+        for name in LAYERS:
+            if name != "events":
+                _write_layer(tmp, path, name, others[name], append=False)
     return path
+
+
+def _write_layer(tmp: Path, path: Path, name: str, frame: geopandas.GeoDataFrame, *, append: bool) -> None:
+    fields, geometry_type = LAYERS[name]
+    try:
+        pyogrio.write_dataframe(
+            _for_gpkg(frame, fields),
+            tmp,
+            layer=name,
+            driver="GPKG",
+            geometry_type=geometry_type,
+            promote_to_multi=geometry_type == "MultiPolygon",
+            append=append,
+        )
+    except pyogrio.errors.DataSourceError as err:
+        raise OutputError(path, f"cannot write GeoPackage layer {name} ({err})") from err
 
 
 def events_csv(
@@ -198,6 +223,20 @@ def events_csv(
     """
     if columns is None:
         columns = event_columns(sorted_events(agg.events))
+    return csv_header() + csv_rows(columns, cfg)
+
+
+def csv_header() -> str:
+    """The header row of :func:`events_csv`."""
+    return _csv_row(CSV_COLUMNS)
+
+
+def csv_rows(columns: Mapping[str, Sequence[Any]], cfg: RenderSettings) -> str:
+    """The rows of :func:`events_csv` for the events ``columns`` hold, without the header.
+
+    Rows of consecutive chunks of events, written one after the other, are the
+    rows of all of them.
+    """
     names = country_names(cfg)
     fields = (
         [day or "" for day in columns["date"]],
@@ -216,7 +255,7 @@ def events_csv(
         columns["place_id"],
     )
     rows = map(",".join, zip(*map(_csv_texts, fields), strict=True))
-    return _csv_row(CSV_COLUMNS) + "".join([row + "\n" for row in rows])
+    return "".join([row + "\n" for row in rows])
 
 
 def _csv_row(values: Sequence[Any]) -> str:

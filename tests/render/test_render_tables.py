@@ -15,7 +15,7 @@ from geomap.records import Aggregates, Event, Place
 from geomap.render import to_geodataframes, write_outputs
 from geomap.render.boundaries import country_names
 from geomap.render.geojson import EVENT_FIELDS, event_columns, event_features, sorted_events
-from geomap.render.tables import CSV_COLUMNS, event_frame, events_csv, frames_from_features
+from geomap.render.tables import CSV_COLUMNS, LAYERS, event_frame, events_csv, frames_from_features
 
 DATA_ONLY = RenderSettings(html=False, png=False, report=False)
 
@@ -135,3 +135,22 @@ def test_event_frame_is_the_frame_of_the_features(events):
 
 def test_csv_of_the_sample_is_written_row_by_row(written: Path, agg):
     assert (written / "events.csv").read_text(encoding="utf-8") == _csv_row_by_row(agg, DATA_ONLY)
+
+
+def test_tables_written_in_chunks_are_the_tables_written_at_once(written: Path, agg, tmp_path, monkeypatch):
+    # A big run writes the GeoPackage's events and the CSV rows a chunk at a time to bound
+    # its memory; the files must not show where one chunk ended.
+    import geomap.render
+
+    assert len(agg.events) > 3
+    monkeypatch.setattr(geomap.render, "_CHUNK", 2)
+    chunked = tmp_path / "chunked"
+    chunked.mkdir()
+    write_outputs(agg, DATA_ONLY, chunked, PROVENANCE)
+    assert (chunked / "events.csv").read_bytes() == (written / "events.csv").read_bytes()
+    for layer in LAYERS:
+        assert_geodataframe_equal(
+            pyogrio.read_dataframe(chunked / "geomap.gpkg", layer=layer),
+            pyogrio.read_dataframe(written / "geomap.gpkg", layer=layer),
+            check_less_precise=False,
+        )
