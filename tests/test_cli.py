@@ -106,6 +106,20 @@ def test_bad_document_skipped_others_processed(runner, mini_env):
     _one_line_error(strict, "empty.txt")
 
 
+def test_documents_without_places_or_dates_are_read_not_refused(runner, mini_env):
+    # Neither is bad input: a text naming no place has no events, an undated one is dated
+    # from the others (or has undated events); the run succeeds and says what it found.
+    (mini_env / "in").mkdir()
+    (mini_env / "in" / "nowhere.txt").write_text("Published: 2022-01-05\n\nNothing happened anywhere.", "utf-8")
+    (mini_env / "in" / "undated.txt").write_text("Protesters rallied in Aktobe.", "utf-8")
+    out = mini_env / "out"
+    result = runner.invoke(app, ["run", str(mini_env / "in"), "--out", str(out), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "2 documents read, 0 skipped" in result.stderr
+    features = json.loads((out / "events.geojson").read_text("utf-8"))["features"]
+    assert {f["properties"]["place"] for f in features} == {"Aktobe"}
+
+
 def test_malformed_config_names_file_and_line(runner, mini_env):
     cfg = mini_env / "bad.toml"
     cfg.write_text("[temporal]\nwindow_days = 5\n[geoparse]\nfuzy = true\n", "utf-8")
