@@ -22,6 +22,8 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from functools import lru_cache
 
+import ahocorasick
+
 from geomap.config import EventsSettings
 from geomap.records import DatedMention, Document, Event, Mention, Place, TimeRef
 
@@ -128,11 +130,12 @@ def event_types_in(sentence: str) -> tuple[str, ...]:
     if _UNUSUAL_CASE.search(sentence) is None:
         # Each cue regex scans the whole sentence under IGNORECASE; most types have none of
         # their words in it, which plain substring tests on the lower-cased sentence tell at once.
-        low = sentence.lower()
+        # One automaton pass finds which types have a start in the sentence at all.
+        present = {t for _, types in _CUE_START_FINDER.iter(sentence.lower()) for t in types}
         return tuple(
             sorted(
                 t for t, p in _CUE_PATTERNS.items()
-                if (_CUE_STARTS[t] is None or any(start in low for start in _CUE_STARTS[t])) and p.search(sentence)
+                if (_CUE_STARTS[t] is None or t in present) and p.search(sentence)
             )
         )
     return tuple(sorted(t for t, p in _CUE_PATTERNS.items() if p.search(sentence)))
@@ -207,6 +210,22 @@ _LEADING_WORDS = re.compile(r"\(\?:((?:[^\W\d_]|\|)+)\)(?![?*{])")  # not an opt
 
 
 _CUE_STARTS = {t: _cue_starts(p) for t, p in _CUES.items()}
+
+
+def _start_finder() -> ahocorasick.Automaton:
+    """Every literal start of :data:`_CUE_STARTS`, as a substring, with the types it starts."""
+    types_of: dict[str, set[str]] = {}
+    for t, starts in _CUE_STARTS.items():
+        for start in starts or ():
+            types_of.setdefault(start, set()).add(t)
+    finder = ahocorasick.Automaton()
+    for start, types in types_of.items():
+        finder.add_word(start, tuple(sorted(types)))
+    finder.make_automaton()
+    return finder
+
+
+_CUE_START_FINDER = _start_finder()
 # The substring test stands in for re's IGNORECASE only where both fold case alike: ASCII,
 # Latin-1 (but the micro sign, which re folds with Greek mu), Cyrillic and punctuation. Outside
 # them re folds some characters with letters that str.lower() does not ("ſ" with "s", "İ"
