@@ -172,10 +172,18 @@ def _draw_base(ax: Any, layers: Basemap, extent: Sequence[float]) -> None:
         spine.set_color("#777777")
 
 
+_LABEL_TRIES = 4
+
+
 def _place_labels(
     fig: Figure, ax: Any, candidates: Sequence[PlaceSummary], visible: Sequence[PlaceSummary], limit: int
 ) -> None:
-    """Label the first ``limit`` candidates that fit without overlapping (greedy, in order)."""
+    """Label the first ``limit`` candidates that fit without overlapping (greedy, in order).
+
+    Only the first ``limit * _LABEL_TRIES`` candidates are tried: each try lays
+    out a text, and on a crowded map with hundreds of places the ones far down
+    the order seldom find room anyway.
+    """
     renderer = fig.canvas.get_renderer()
     frame = ax.get_window_extent(renderer)
     # Every drawn point is an obstacle too, so a label never covers another place.
@@ -185,7 +193,7 @@ def _place_labels(
         r = math.sqrt(_size(s.n_reports)) * fig.dpi / 72 / 2
         points[s.place.place_id] = PixelBox([[x - r, y - r], [x + r, y + r]])
     labels: list[PixelBox] = []
-    for s in candidates:
+    for s in candidates[: limit * _LABEL_TRIES]:
         if len(labels) >= limit:
             break
         obstacles = labels + [box for key, box in points.items() if key != s.place.place_id]
