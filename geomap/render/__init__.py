@@ -155,29 +155,21 @@ def _write_tables(
     """``geomap.gpkg`` and ``events.csv``, the events taken a chunk at a time so that memory stays bounded."""
     from geomap.render import tables
 
-    written = []
     with ExitStack() as files:
         csv_file = _open_text(files, out / "events.csv") if cfg.csv else None
+        write_layer = files.enter_context(tables.gpkg_writer(out / "geomap.gpkg")) if cfg.gpkg else None
         if csv_file is not None:
             csv_file.write(tables.csv_header())
-
-        def event_chunks() -> Iterator[Any]:
-            for start in range(0, max(len(events), 1), _CHUNK):
-                columns = event_columns(events[start : start + _CHUNK])
-                if csv_file is not None:
-                    csv_file.write(tables.csv_rows(columns, cfg))
-                if cfg.gpkg:
-                    yield tables.event_frame(columns)
-
-        if cfg.gpkg:
-            others = tables.layer_frames(event_columns(()), places, spread, regions)
-            written.append(tables.write_gpkg_chunked(event_chunks(), others, out / "geomap.gpkg"))
-        else:
-            for _ in event_chunks():
-                pass
-    if csv_file is not None:
-        written.append(out / "events.csv")
-    return written
+        for start in range(0, max(len(events), 1), _CHUNK):
+            columns = event_columns(events[start : start + _CHUNK])
+            if csv_file is not None:
+                csv_file.write(tables.csv_rows(columns, cfg))
+            if write_layer is not None:
+                write_layer("events", tables.event_frame(columns))
+        if write_layer is not None:
+            for name, frame in tables.feature_frames(places, spread, regions).items():
+                write_layer(name, frame)
+    return [path for path, wanted in ((out / "geomap.gpkg", cfg.gpkg), (out / "events.csv", cfg.csv)) if wanted]
 
 
 def _write_all(agg: Aggregates, cfg: RenderSettings, out: Path, provenance: Mapping[str, Any]) -> list[Path]:

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -45,13 +46,14 @@ __all__ = [
     "csv_header",
     "csv_rows",
     "event_frame",
+    "feature_frames",
     "events_csv",
     "frame_from_columns",
     "frames_from_features",
+    "gpkg_writer",
     "layer_frames",
     "to_geodataframes",
     "write_gpkg",
-    "write_gpkg_chunked",
 ]
 
 LAYERS: dict[str, tuple[dict[str, str], str]] = {
@@ -141,7 +143,14 @@ def layer_frames(
     A caller that already made these for the GeoJSON files builds the frames
     without making them again.
     """
-    frames = {"events": event_frame(events)}
+    return {"events": event_frame(events), **feature_frames(places, spread, regions)}
+
+
+def feature_frames(
+    places: list[dict[str, Any]], spread: list[dict[str, Any]], regions: list[dict[str, Any]]
+) -> dict[str, geopandas.GeoDataFrame]:
+    """The ``places``, ``spread`` and ``regions`` layers as GeoDataFrames, from their features."""
+    frames = {}
     for name, features in (("places", places), ("spread", spread), ("regions", regions)):
         fields, geometry_type = LAYERS[name]
         frames[name] = frames_from_features(features, fields, geometry_type)
@@ -170,26 +179,28 @@ def _for_gpkg(frame: geopandas.GeoDataFrame, fields: Mapping[str, str]) -> geopa
 
 def write_gpkg(frames: Mapping[str, geopandas.GeoDataFrame], path: Path) -> Path:
     """Write every layer into one GeoPackage, lists joined with ``"; "`` (GeoPackage has no list type)."""
-    others = {name: frame for name, frame in frames.items() if name != "events"}
-    return write_gpkg_chunked([frames["events"]], others, path)
+    with gpkg_writer(path) as write:
+        for name in LAYERS:
+            write(name, frames[name])
+    return path
 
 
-def write_gpkg_chunked(
-    event_chunks: Iterable[geopandas.GeoDataFrame], others: Mapping[str, geopandas.GeoDataFrame], path: Path
-) -> Path:
-    """Write the events layer chunk by chunk, then the other layers, into one GeoPackage.
+@contextmanager
+def gpkg_writer(path: Path) -> Iterator[Callable[[str, geopandas.GeoDataFrame], None]]:
+    """Yield ``write(layer, frame)``, which writes a layer of :data:`LAYERS` into the GeoPackage at ``path``.
 
-    A run of hundreds of thousands of events then holds one chunk's frame at a
-    time, never the whole layer. The first chunk creates the layer (an empty
-    one still does); the others are appended to it.
+    The first frame of a layer creates it (an empty frame still does); later
+    ones are appended, so a layer of hundreds of thousands of events can be
+    written a chunk at a time. The file replaces ``path`` when the block ends.
     """
     with atomic_write(path) as tmp:
-        for i, chunk in enumerate(event_chunks):
-            _write_layer(tmp, path, "events", chunk, append=i > 0)
-        for name in LAYERS:
-            if name != "events":
-                _write_layer(tmp, path, name, others[name], append=False)
-    return path
+        started: set[str] = set()
+
+        def write(name: str, frame: geopandas.GeoDataFrame) -> None:
+            _write_layer(tmp, path, name, frame, append=name in started)
+            started.add(name)
+
+        yield write
 
 
 def _write_layer(tmp: Path, path: Path, name: str, frame: geopandas.GeoDataFrame, *, append: bool) -> None:
